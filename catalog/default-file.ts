@@ -1,0 +1,4 @@
+// Where the repository's own catalog lives (tools and the local stack; bundles get an explicit path).
+import { fileURLToPath } from 'node:url';
+
+export const DEFAULT_CATALOG_FILE = fileURLToPath(new URL('./regions.json', import.meta.url));

@@ -1,0 +1,26 @@
+// Cookie parsing as browsers send them (RFC 6265 §5.4 shape), hand-written because the edge core
+// must stay dependency-free and needs exact rules: every header entry, split on the first '=',
+// names trimmed and matched exactly, one pair of surrounding quotes removed, no '=' -> skipped.
+
+/** All cookie headers together may not exceed this; past it, no cookie is read at all. */
+export const MAX_COOKIE_HEADER_BYTES = 8192;
+
+/** Every value sent for `name`, in order, or `null` when the cookie headers are over the cap. */
+export function cookieValues(cookieHeaders: readonly string[] | undefined, name: string): string[] | null {
+  if (!cookieHeaders) return [];
+  let total = 0;
+  for (const h of cookieHeaders) total += h.length;
+  if (total > MAX_COOKIE_HEADER_BYTES) return null;
+  const values: string[] = [];
+  for (const header of cookieHeaders) {
+    for (const segment of header.split(';')) {
+      const eq = segment.indexOf('=');
+      if (eq < 0) continue;
+      if (segment.slice(0, eq).trim() !== name) continue;
+      let value = segment.slice(eq + 1).trim();
+      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+      values.push(value);
+    }
+  }
+  return values;
+}

@@ -1,0 +1,181 @@
+// `npm start`: the whole multi-region stack on this machine, no AWS account.
+// Per region: DynamoDB Local, s3rver and the regional API (the built Lambda handler). Globally:
+// the directory, the static bucket with the built app, and the CloudFront emulator running the
+// built edge bundle. Ctrl-C stops everything; data stays in the data folder.
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEFAULT_CATALOG_FILE } from '../catalog/default-file.ts';
+import { loadCatalog } from '../catalog/load.ts';
+import { CONFIG_FILE_NAME } from '../edge/adapters/lambda-edge.ts';
+import { buildEdgeConfig, type RegionTarget } from '../edge/build/edge-config.ts';
+import { DIRECTORY_TABLE, DIRECTORY_TABLE_KEYS, SILO_TABLE_KEYS, siloBucketName, siloTableName } from '../regional/adapters/tables.ts';
+import { LOCAL_CREDENTIALS, localS3 } from './aws-clients.ts';
+import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { createEdgeEmulator } from './edge-emulator.ts';
+import { freePort } from './free-port.ts';
+import type { StackManifest } from './manifest.ts';
+import { Supervisor, waitFor } from './processes.ts';
+import { startS3rver } from './s3rver.ts';
+import { ensureLocalSecrets } from './secrets.ts';
+import { manifestPath, readSettings } from './settings.ts';
+import { publishApp } from './static-site.ts';
+
+const STATIC_BUCKET = 'residency-static';
+const GLOBAL_REGION = 'us-east-1';
+const dist = resolve('dist');
+
+const step = (what: string) => console.log(`  … ${what}`);
+const done = (what: string) => console.log(`  ✓ ${what}`);
+
+async function main() {
+  const settings = readSettings();
+  const catalogFile = process.env.RESIDENCY_CATALOG_FILE || DEFAULT_CATALOG_FILE;
+  const catalog = loadCatalog(catalogFile);
+  const { dataDir } = settings;
+  mkdirSync(dataDir, { recursive: true });
+  const supervisor = new Supervisor(join(dataDir, 'logs'));
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping the local stack…');
+    await supervisor.stopAll();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    console.log(`Residency local stack — data in ${dataDir}`);
+    const secrets = await ensureLocalSecrets(dataDir, catalog);
+    done(`keys and secrets (${join(dataDir, 'keys')})`);
+
+    step('global layer: directory and static bucket');
+    const globalDir = join(dataDir, 'global');
+    const [directoryEndpoint, staticEndpoint] = await Promise.all([
+      startDynamoDbLocal(supervisor, {
+        name: 'global-directory',
+        dataDir: join(globalDir, 'dynamodb'),
+        port: await freePort(),
+        region: GLOBAL_REGION,
+        tables: [{ name: DIRECTORY_TABLE, ...DIRECTORY_TABLE_KEYS }],
+      }),
+      startS3rver(supervisor, {
+        name: 'global-static',
+        dataDir: join(globalDir, 's3'),
+        port: await freePort(),
+        region: GLOBAL_REGION,
+        buckets: [STATIC_BUCKET],
+      }),
+    ]);
+    const staticS3 = localS3(staticEndpoint, GLOBAL_REGION);
+    const published = await publishApp(staticS3, STATIC_BUCKET, join(dist, 'app'));
+    done(`global layer: directory ${directoryEndpoint}, static bucket ${staticEndpoint} (${published} app files)`);
+
+    const regions: StackManifest['regions'] = {};
+    const targets: Record<string, RegionTarget> = {};
+    await Promise.all(
+      catalog.regions.map(async (region) => {
+        const code = region.code;
+        step(`${code}: starting DynamoDB Local, s3rver and the API`);
+        const siloDir = join(dataDir, 'regions', code);
+        const table = siloTableName(code);
+        const bucket = siloBucketName(code);
+        const [dynamoEndpoint, s3Endpoint] = await Promise.all([
+          startDynamoDbLocal(supervisor, {
+            name: `${code}-dynamodb`,
+            dataDir: join(siloDir, 'dynamodb'),
+            port: await freePort(),
+            region: code,
+            tables: [{ name: table, ...SILO_TABLE_KEYS }],
+          }),
+          startS3rver(supervisor, { name: `${code}-s3`, dataDir: join(siloDir, 's3'), port: await freePort(), region: code, buckets: [bucket] }),
+        ]);
+        const apiPort = await freePort();
+        supervisor.spawn(`${code}-api`, process.execPath, ['--import', 'tsx', resolve('local/regional-server.ts')], {
+          LOCAL_API_PORT: String(apiPort),
+          RESIDENCY_HANDLER: join(dist, 'regional', 'index.js'),
+          RESIDENCY_REGION: code,
+          RESIDENCY_CATALOG_FILE: catalogFile,
+          SILO_TABLE: table,
+          SILO_DYNAMODB_ENDPOINT: dynamoEndpoint,
+          DIRECTORY_TABLE,
+          DIRECTORY_DYNAMODB_ENDPOINT: directoryEndpoint,
+          SESSION_PUBLIC_KEYS_FILE: secrets.publicKeysFile,
+          SIGNING_KEY_FILE: secrets.signingKeyFile(code),
+          DIRECTORY_PEPPER_FILE: secrets.pepperFile,
+          ORIGIN_SECRET_FILE: secrets.originSecretFile(code),
+          AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+          AWS_REGION: code,
+        });
+        const api = `http://127.0.0.1:${apiPort}`;
+        await waitFor(`${code} API`, () => fetch(`${api}/api/me`));
+        targets[code] = {
+          api: { protocol: 'http', domainName: '127.0.0.1', port: apiPort, path: '', readTimeout: 30, keepaliveTimeout: 5 },
+          originSecret: secrets.originSecret(code),
+        };
+        regions[code] = {
+          label: region.label,
+          jurisdiction: region.jurisdiction,
+          status: region.status,
+          api,
+          signingKid: secrets.kid(code),
+          dynamodb: { endpoint: dynamoEndpoint, tables: [table], dataDir: join(siloDir, 'dynamodb') },
+          s3: { endpoint: s3Endpoint, buckets: [bucket], dataDir: join(siloDir, 's3') },
+        };
+        done(`${code} (${region.label}): API ${api}, DynamoDB ${dynamoEndpoint}, S3 ${s3Endpoint}`);
+      }),
+    );
+
+    step('edge: the built Lambda@Edge bundle behind the CloudFront emulator');
+    const edgeDir = join(dataDir, 'edge');
+    mkdirSync(edgeDir, { recursive: true });
+    copyFileSync(join(dist, 'edge', 'index.js'), join(edgeDir, 'index.js'));
+    const edgeConfig = buildEdgeConfig(catalog, targets, secrets.publicKeys);
+    writeFileSync(join(edgeDir, CONFIG_FILE_NAME), `${JSON.stringify(edgeConfig, null, 2)}\n`, { mode: 0o600 });
+    const sha256 = createHash('sha256').update(readFileSync(join(edgeDir, 'index.js'))).digest('hex');
+    const emulator = createEdgeEmulator({
+      edgeDir,
+      staticS3,
+      staticBucket: STATIC_BUCKET,
+      viewerCountry: settings.viewerCountry,
+      log: (line) => console.error(`  ! edge: ${line}`),
+    });
+    await new Promise<void>((ok, fail) => {
+      emulator.once('error', fail);
+      emulator.listen(settings.port, '127.0.0.1', ok);
+    });
+    const url = `http://localhost:${settings.port}`;
+
+    const manifest: StackManifest = {
+      url,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      localCredentials: LOCAL_CREDENTIALS,
+      edge: { bundle: join(edgeDir, 'index.js'), sha256, config: join(edgeDir, CONFIG_FILE_NAME) },
+      global: {
+        directory: { endpoint: directoryEndpoint, table: DIRECTORY_TABLE, dataDir: join(globalDir, 'dynamodb') },
+        static: { endpoint: staticEndpoint, bucket: STATIC_BUCKET, dataDir: join(globalDir, 's3') },
+      },
+      regions: Object.fromEntries(catalog.regions.map((r) => [r.code, regions[r.code]!])),
+      logs: join(dataDir, 'logs'),
+    };
+    writeFileSync(manifestPath(dataDir), `${JSON.stringify(manifest, null, 2)}\n`);
+    done(`edge bundle sha256 ${sha256.slice(0, 16)}… (same bytes as dist/edge/index.js, which infra/ deploys)`);
+
+    console.log(`\nResidency is up: ${url}\n`);
+    console.log('Where each region\'s data lives:');
+    for (const r of catalog.regions) {
+      console.log(`  ${r.code.padEnd(15)} ${r.label} [${r.jurisdiction}, ${r.status}]  ${join(dataDir, 'regions', r.code)}`);
+    }
+    console.log(`  ${'global'.padEnd(15)} directory (blind index -> region, no PII)  ${globalDir}`);
+    console.log(`\nManifest: ${manifestPath(dataDir)}   Logs: ${manifest.logs}   Stop: Ctrl-C   Wipe: npm run wipe`);
+  } catch (err) {
+    console.error(`\nThe local stack could not start: ${(err as Error).message}`);
+    await stop(1);
+  }
+}
+
+await main();

@@ -1,0 +1,47 @@
+// Lambda entry point of a silo's API (Function URL trigger). The local stack runs this same
+// built file through local/regional-server.ts.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { readFileSync } from 'node:fs';
+import { loadCatalog } from '../catalog/load.ts';
+import { regionOf } from '../catalog/schema.ts';
+import type { PublicKeyEntry } from '../session/claims.ts';
+import { createSessionVerifier } from '../session/verify.ts';
+import { dynamoDirectoryStore } from './adapters/dynamo-directory.ts';
+import { dynamoSiloStore } from './adapters/dynamo-silo.ts';
+import { fromFunctionUrl, toFunctionUrl, type FunctionUrlEvent, type FunctionUrlResult } from './adapters/function-url.ts';
+import { kmsSigner, localFileSigner } from './adapters/signers.ts';
+import { readEnv, readSecretFile, ConfigError } from './config.ts';
+import { createApi } from './core/api.ts';
+import type { ApiRequest, ApiResponse } from './core/http.ts';
+
+async function boot(): Promise<(req: ApiRequest) => Promise<ApiResponse>> {
+  const env = readEnv();
+  const catalog = loadCatalog(env.RESIDENCY_CATALOG_FILE);
+  const region = regionOf(catalog, env.RESIDENCY_REGION);
+  if (!region) throw new ConfigError(`region ${env.RESIDENCY_REGION} is not in the catalog`);
+  const keys = JSON.parse(readFileSync(env.SESSION_PUBLIC_KEYS_FILE, 'utf8')) as PublicKeyEntry[];
+  const dynamo = (endpoint?: string) => new DynamoDBClient({ region: region.code, ...(endpoint ? { endpoint } : {}) });
+  const signer = env.SIGNING_KEY_FILE
+    ? await localFileSigner(env.SIGNING_KEY_FILE, region.code)
+    : kmsSigner(new KMSClient({ region: region.code }), env.SIGNING_KMS_KEY_ID!, env.SIGNING_KID!, region.code);
+  return createApi({
+    region,
+    catalog,
+    silo: dynamoSiloStore(dynamo(env.SILO_DYNAMODB_ENDPOINT), env.SILO_TABLE),
+    directory: dynamoDirectoryStore(dynamo(env.DIRECTORY_DYNAMODB_ENDPOINT), env.DIRECTORY_TABLE),
+    signer,
+    verifier: await createSessionVerifier(keys),
+    pepper: readSecretFile(env.DIRECTORY_PEPPER_FILE),
+    originSecret: readSecretFile(env.ORIGIN_SECRET_FILE).toString('utf8').trim(),
+    nowSeconds: () => Math.floor(Date.now() / 1000),
+    log: (entry) => console.log(JSON.stringify({ region: region.code, ...entry })),
+  });
+}
+
+let api: Promise<(req: ApiRequest) => Promise<ApiResponse>> | undefined;
+
+export async function handler(event: FunctionUrlEvent): Promise<FunctionUrlResult> {
+  api ??= boot();
+  return toFunctionUrl(await (await api)(fromFunctionUrl(event)));
+}
