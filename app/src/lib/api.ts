@@ -1,0 +1,220 @@
+// Typed wrapper over the HTTP contract. Every URL is relative: one global origin serves the app,
+// and the edge decides which region answers. No region is ever named in this code.
+
+export interface Country {
+  code: string;
+  name: string;
+}
+
+export interface AppConfig {
+  product: string;
+  countries: Country[];
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  country: string;
+  region: string;
+  regionLabel: string;
+  jurisdiction: string;
+}
+
+export interface Address {
+  line1: string;
+  line2: string;
+  city: string;
+  postalCode: string;
+  country: string;
+}
+
+export interface Profile {
+  name: string;
+  /** YYYY-MM-DD */
+  dateOfBirth: string | null;
+  phone: string | null;
+  address: Address | null;
+}
+
+export interface SignUpInput {
+  name: string;
+  email: string;
+  password: string;
+  country: string;
+}
+
+/** A failed call, carrying the server's stable code and human message. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly field: string | undefined;
+  /** Seconds, from Retry-After, when the server sent one. */
+  readonly retryAfter: number | undefined;
+
+  constructor(status: number, code: string, message: string, field?: string, retryAfter?: number) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.field = field;
+    this.retryAfter = retryAfter;
+  }
+}
+
+type SessionLostHandler = (error: ApiError) => void;
+let sessionLost: SessionLostHandler | undefined;
+
+/**
+ * Called when a call that needs a session gets a 401, so the app can leave the signed-in
+ * screens from one place instead of every component handling expiry itself.
+ */
+export function onSessionLost(handler: SessionLostHandler): () => void {
+  sessionLost = handler;
+  return () => {
+    if (sessionLost === handler) sessionLost = undefined;
+  };
+}
+
+interface RequestOptions {
+  body?: unknown;
+  /** The call only makes sense with a session; a 401 means it has ended. */
+  needsSession?: boolean;
+}
+
+async function request(method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(options.body);
+  }
+
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, 'network_error', 'We could not reach the server. Check your connection and try again.');
+  }
+
+  const data = await readJson(response);
+  if (response.ok) return data;
+
+  const error = toApiError(response, data);
+  if (response.status === 401 && options.needsSession) sessionLost?.(error);
+  throw error;
+}
+
+/** The body as JSON, or undefined when there is none or it is not JSON (e.g. a proxy's HTML page). */
+async function readJson(response: Response): Promise<unknown> {
+  if (response.status === 204) return undefined;
+  const text = await response.text().catch(() => '');
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function toApiError(response: Response, data: unknown): ApiError {
+  const body = isRecord(data) ? data : {};
+  const code = typeof body.error === 'string' ? body.error : `http_${response.status}`;
+  const message =
+    typeof body.message === 'string' && body.message !== '' ? body.message : 'Something went wrong. Please try again.';
+  const field = typeof body.field === 'string' ? body.field : undefined;
+  const retryHeader = Number.parseInt(response.headers.get('retry-after') ?? '', 10);
+  return new ApiError(response.status, code, message, field, Number.isFinite(retryHeader) ? retryHeader : undefined);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Fails loudly on a body that does not match the contract, rather than rendering "undefined". */
+function badResponse(): ApiError {
+  return new ApiError(502, 'bad_response', 'The server sent an unexpected answer. Please try again.');
+}
+
+function asUser(value: unknown): User {
+  if (!isRecord(value)) throw badResponse();
+  const keys = ['id', 'email', 'name', 'country', 'region', 'regionLabel', 'jurisdiction'] as const;
+  for (const key of keys) if (typeof value[key] !== 'string') throw badResponse();
+  return value as unknown as User;
+}
+
+function userOf(data: unknown): User {
+  return asUser(isRecord(data) ? data.user : undefined);
+}
+
+function asString(value: unknown, fallback = ''): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+function asProfile(data: unknown): Profile {
+  const profile = isRecord(data) ? data.profile : undefined;
+  if (!isRecord(profile)) throw badResponse();
+  const address = isRecord(profile.address) ? profile.address : null;
+  return {
+    name: asString(profile.name),
+    dateOfBirth: typeof profile.dateOfBirth === 'string' ? profile.dateOfBirth : null,
+    phone: typeof profile.phone === 'string' ? profile.phone : null,
+    address: address && {
+      line1: asString(address.line1),
+      line2: asString(address.line2),
+      city: asString(address.city),
+      postalCode: asString(address.postalCode),
+      country: asString(address.country),
+    },
+  };
+}
+
+export async function getConfig(): Promise<AppConfig> {
+  const data = await request('GET', '/api/config');
+  if (!isRecord(data) || typeof data.product !== 'string' || !Array.isArray(data.countries)) throw badResponse();
+  const countries = data.countries.filter(
+    (c): c is Country => isRecord(c) && typeof c.code === 'string' && typeof c.name === 'string',
+  );
+  return { product: data.product, countries };
+}
+
+/** The signed-in user, or null when there is no (valid) session. */
+export async function getMe(): Promise<User | null> {
+  try {
+    return asUser(await request('GET', '/api/me', { needsSession: true }));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}
+
+export async function signUp(input: SignUpInput): Promise<User> {
+  return userOf(await request('POST', '/api/auth/signup', { body: input }));
+}
+
+/** Step one of sign-in: lets the edge learn which region holds this email's account. */
+export async function locate(email: string): Promise<void> {
+  await request('POST', '/api/auth/locate', { body: { email } });
+}
+
+export async function logIn(email: string, password: string): Promise<User> {
+  return userOf(await request('POST', '/api/auth/login', { body: { email, password } }));
+}
+
+export async function logOut(): Promise<void> {
+  try {
+    await request('POST', '/api/auth/logout');
+  } catch (error) {
+    // Already signed out is the outcome we wanted.
+    if (error instanceof ApiError && error.status === 401) return;
+    throw error;
+  }
+}
+
+export async function getProfile(): Promise<Profile> {
+  return asProfile(await request('GET', '/api/profile', { needsSession: true }));
+}
+
+export async function saveProfile(profile: Profile): Promise<Profile> {
+  return asProfile(await request('PUT', '/api/profile', { body: profile, needsSession: true }));
+}
