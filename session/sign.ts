@@ -1,6 +1,6 @@
 // Minting sessions. The signer is an interface so that a region can sign with a local key (the
 // local stack) or with KMS (AWS) and produce byte-compatible tokens.
-import { base64url } from 'jose';
+import { base64url, type CryptoKey } from 'jose';
 import { SESSION_ALG, SESSION_TTL_SECONDS, type SessionClaims } from './claims.ts';
 
 export interface TokenSigner {

@@ -2,6 +2,7 @@
 // produce the raw r||s signature that session/sign.ts assembles into a JWS.
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { readFileSync } from 'node:fs';
+import type { JWK } from 'jose';
 import { derToRawEs256 } from '../../session/der.ts';
 import { webCryptoSigner, type TokenSigner } from '../../session/sign.ts';
 
@@ -9,7 +10,7 @@ import { webCryptoSigner, type TokenSigner } from '../../session/sign.ts';
 export interface LocalKeyFile {
   kid: string;
   region: string;
-  privateJwk: JsonWebKey;
+  privateJwk: JWK;
 }
 
 export async function localFileSigner(file: string, region: string): Promise<TokenSigner> {

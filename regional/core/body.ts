@@ -33,8 +33,10 @@ export function readJson<T extends z.ZodType>(
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const field = issue.path.join('.');
-    // Size limits are generic: a too-long password is not `password_too_short`.
-    const code = (issue.code !== 'too_big' && fieldCodes[String(issue.path[0])]) || 'invalid_request';
+    // A field's own code names a bad value; a missing field, a wrong type or a size limit is
+    // generic (a missing password is not `password_too_short`).
+    const generic = issue.code === 'invalid_type' || issue.code === 'too_big' || issue.code === 'unrecognized_keys';
+    const code = (!generic && fieldCodes[String(issue.path[0])]) || 'invalid_request';
     throw badRequest(code, field ? `${field}: ${issue.message}` : issue.message, field || undefined);
   }
   return result.data;

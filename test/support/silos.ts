@@ -1,0 +1,66 @@
+// Reads every store of every silo and of the global layer directly (not through the API), so
+// residency claims are checked against what is really stored.
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { localDynamo, localS3 } from '../../local/aws-clients.ts';
+import type { StackManifest } from '../../local/manifest.ts';
+
+export interface StoreDump {
+  /** `region` code, or `global:directory` / `global:static`. */
+  store: string;
+  items: Record<string, unknown>[];
+  /** Object key -> bytes as text. */
+  objects: Record<string, string>;
+}
+
+async function scanAll(endpoint: string, region: string, table: string) {
+  const client = localDynamo(endpoint, region);
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, any> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []).map((i) => unmarshall(i)));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  client.destroy();
+  return items;
+}
+
+async function readBucket(endpoint: string, region: string, bucket: string) {
+  const client = localS3(endpoint, region);
+  const objects: Record<string, string> = {};
+  const list = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
+  for (const o of list.Contents ?? []) {
+    const obj = await client.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }));
+    objects[o.Key!] = await obj.Body!.transformToString();
+  }
+  client.destroy();
+  return objects;
+}
+
+export async function dumpEverything(m: StackManifest): Promise<StoreDump[]> {
+  const dumps: StoreDump[] = [];
+  for (const [region, r] of Object.entries(m.regions)) {
+    const items = (await Promise.all(r.dynamodb.tables.map((t) => scanAll(r.dynamodb.endpoint, region, t)))).flat();
+    const objects = Object.assign({}, ...(await Promise.all(r.s3.buckets.map((b) => readBucket(r.s3.endpoint, region, b)))));
+    dumps.push({ store: region, items, objects });
+  }
+  dumps.push({
+    store: 'global:directory',
+    items: await scanAll(m.global.directory.endpoint, 'us-east-1', m.global.directory.table),
+    objects: {},
+  });
+  dumps.push({ store: 'global:static', items: [], objects: await readBucket(m.global.static.endpoint, 'us-east-1', m.global.static.bucket) });
+  return dumps;
+}
+
+/** Stores whose items or objects contain `needle` (case-insensitive). */
+export function storesContaining(dumps: StoreDump[], needle: string): string[] {
+  const n = needle.toLowerCase();
+  return dumps
+    .filter((d) => JSON.stringify(d.items).toLowerCase().includes(n) || Object.values(d.objects).some((o) => o.toLowerCase().includes(n)))
+    .map((d) => d.store);
+}
+
+export const itemCounts = (dumps: StoreDump[]) => Object.fromEntries(dumps.map((d) => [d.store, d.items.length]));
