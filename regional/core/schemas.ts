@@ -5,6 +5,7 @@ import { z } from 'zod';
 // receiving mail. 254 is the SMTP path limit.
 const email = z
   .string()
+  .trim()
   .max(254, 'must be at most 254 characters')
   .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address such as name@example.com');
 
