@@ -9,7 +9,7 @@ import { base64url } from 'jose';
 import type { LocalKeyFile } from '../../regional/adapters/signers.ts';
 import { mintSession, webCryptoSigner } from '../../session/sign.ts';
 import { Browser } from '../support/client.ts';
-import { dumpEverything, itemCounts, storesContaining } from '../support/silos.ts';
+import { dumpEverything, itemCounts, storesContaining } from '../../local/stores.ts';
 import { startStack, type RunningStack } from '../support/stack.ts';
 
 const RUN = Date.now().toString(36);

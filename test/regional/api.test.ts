@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { CryptoKey } from 'jose';
 import { parseCatalog, type Catalog } from '../../catalog/schema.ts';
 import { localDynamo } from '../../local/aws-clients.ts';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.ts';

@@ -1,10 +1,10 @@
-// Reads every store of every silo and of the global layer directly (not through the API), so
-// residency claims are checked against what is really stored.
+// Reads every store of every silo and of the global layer directly (not through the API): for
+// operators inspecting a silo and for tests proving residency against what is really stored.
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { localDynamo, localS3 } from '../../local/aws-clients.ts';
-import type { StackManifest } from '../../local/manifest.ts';
+import { localDynamo, localS3 } from './aws-clients.ts';
+import type { StackManifest } from './manifest.ts';
 
 export interface StoreDump {
   /** `region` code, or `global:directory` / `global:static`. */
