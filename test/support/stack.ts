@@ -11,7 +11,7 @@ export interface RunningStack {
   url: string;
   dataDir: string;
   manifest: StackManifest;
-  stop(): Promise<void>;
+  stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
 export function requireBuilt(...files: string[]) {
@@ -20,9 +20,12 @@ export function requireBuilt(...files: string[]) {
   }
 }
 
-export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<RunningStack> {
+/**
+ * `dataDir` reuses a folder (to test restarts); `stop({ keepData: true })` leaves it in place.
+ * By default each stack gets a fresh folder that `stop()` deletes.
+ */
+export async function startStack(env: NodeJS.ProcessEnv = {}, dataDir = mkdtempSync(join(tmpdir(), 'residency-test-'))): Promise<RunningStack> {
   requireBuilt('dist/edge/index.js', 'dist/regional/index.js', 'dist/app/index.html');
-  const dataDir = mkdtempSync(join(tmpdir(), 'residency-test-'));
   const port = await freePort();
   const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
     env: { ...process.env, PORT: String(port), RESIDENCY_DATA: dataDir, ...env },
@@ -49,13 +52,13 @@ export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<RunningSt
     url: `http://127.0.0.1:${port}`,
     dataDir,
     manifest,
-    async stop() {
+    async stop({ keepData = false } = {}) {
       if (proc.exitCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));
         proc.kill('SIGINT');
         await exited;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
