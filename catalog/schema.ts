@@ -17,29 +17,42 @@ const regionSchema = z.strictObject({
   status: z.enum(REGION_STATUSES),
 });
 
-const catalogSchema = z
-  .strictObject({
-    $schema: z.string().optional(),
-    product: z.string().min(1).max(60),
-    defaultRegion: regionCode,
-    retryAfterSeconds: z.int().min(1).max(3600),
-    regions: z.array(regionSchema).min(1),
-    countries: z.record(countryCode, regionCode),
-  })
-  .superRefine((c, ctx) => {
-    const codes = new Set<string>();
-    c.regions.forEach((r, i) => {
-      if (codes.has(r.code)) ctx.addIssue({ code: 'custom', path: ['regions', i, 'code'], message: `region "${r.code}" is listed twice` });
-      codes.add(r.code);
-    });
-    const def = c.regions.find((r) => r.code === c.defaultRegion);
-    if (!def) ctx.addIssue({ code: 'custom', path: ['defaultRegion'], message: `"${c.defaultRegion}" is not one of the catalog's regions` });
-    else if (def.status !== 'active') ctx.addIssue({ code: 'custom', path: ['defaultRegion'], message: `the default region must be active, "${def.code}" is ${def.status}` });
-    for (const [country, region] of Object.entries(c.countries)) {
-      if (!codes.has(region)) ctx.addIssue({ code: 'custom', path: ['countries', country], message: `maps to "${region}", which is not one of the catalog's regions` });
-      if (!countryName(country)) ctx.addIssue({ code: 'custom', path: ['countries', country], message: `"${country}" is not an assigned ISO 3166-1 country code` });
-    }
+const catalogSchema = z.strictObject({
+  $schema: z.string().optional(),
+  product: z.string().min(1).max(60),
+  defaultRegion: regionCode,
+  retryAfterSeconds: z.int().min(1).max(3600),
+  regions: z.array(regionSchema).min(1),
+  countries: z.record(countryCode, regionCode),
+});
+
+/**
+ * Checks across fields. Run on the raw value even when the schema failed, so that `validate`
+ * lists every problem at once; it reads only the parts that have the right shape.
+ */
+function crossFieldProblems(raw: unknown): string[] {
+  if (!raw || typeof raw !== 'object') return [];
+  const c = raw as { regions?: unknown; defaultRegion?: unknown; countries?: unknown };
+  const problems: string[] = [];
+  const regions = Array.isArray(c.regions) ? (c.regions as { code?: unknown; status?: unknown }[]) : [];
+  const codes = new Map<string, unknown>();
+  regions.forEach((r, i) => {
+    if (typeof r?.code !== 'string') return;
+    if (codes.has(r.code)) problems.push(`regions.${i}.code: region "${r.code}" is listed twice`);
+    codes.set(r.code, r.status);
   });
+  if (typeof c.defaultRegion === 'string') {
+    if (!codes.has(c.defaultRegion)) problems.push(`defaultRegion: "${c.defaultRegion}" is not one of the catalog's regions`);
+    else if (codes.get(c.defaultRegion) !== 'active') problems.push(`defaultRegion: the default region must be active, "${c.defaultRegion}" is ${String(codes.get(c.defaultRegion))}`);
+  }
+  if (c.countries && typeof c.countries === 'object') {
+    for (const [country, region] of Object.entries(c.countries)) {
+      if (typeof region === 'string' && !codes.has(region)) problems.push(`countries.${country}: maps to "${region}", which is not one of the catalog's regions`);
+      if (/^[A-Z]{2}$/.test(country) && !countryName(country)) problems.push(`countries.${country}: "${country}" is not an assigned ISO 3166-1 country code`);
+    }
+  }
+  return problems;
+}
 
 export type Region = z.infer<typeof regionSchema>;
 export type Catalog = Omit<z.infer<typeof catalogSchema>, '$schema'>;
@@ -50,7 +63,7 @@ export class CatalogError extends Error {
     readonly source: string,
     readonly problems: string[],
   ) {
-    super(`${source}: the region catalog is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`the region catalog is invalid (${source}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'CatalogError';
   }
 }
@@ -58,12 +71,11 @@ export class CatalogError extends Error {
 /** Validates raw JSON as a catalog; throws CatalogError listing every problem with its path. */
 export function parseCatalog(raw: unknown, source = 'catalog'): Catalog {
   const result = catalogSchema.safeParse(raw);
-  if (!result.success) {
-    throw new CatalogError(
-      source,
-      result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`),
-    );
-  }
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)),
+    ...crossFieldProblems(raw),
+  ];
+  if (!result.success || problems.length) throw new CatalogError(source, problems);
   const { $schema: _ignored, ...catalog } = result.data;
   return catalog;
 }

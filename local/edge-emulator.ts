@@ -28,15 +28,23 @@ export interface EmulatorOptions {
   log(line: string): void;
 }
 
-export function createEdgeEmulator(opts: EmulatorOptions): Server {
-  const handler = (createRequire(import.meta.url)(join(opts.edgeDir, 'index.js')) as { handler: EdgeHandler }).handler;
-  return createServer((req, res) => {
+/** The emulator, and `reload()` to load the bundle and its config afresh (a new function version). */
+export function createEdgeEmulator(opts: EmulatorOptions): { server: Server; reload(): void } {
+  const require = createRequire(import.meta.url);
+  const bundle = require.resolve(join(opts.edgeDir, 'index.js'));
+  const load = () => {
+    delete require.cache[bundle];
+    return (require(bundle) as { handler: EdgeHandler }).handler;
+  };
+  let handler = load();
+  const server = createServer((req, res) => {
     serve(req, res, handler, opts).catch((err) => {
       opts.log(`emulator error: ${(err as Error).message}`);
       if (!res.headersSent) send(res, cloudFrontError('OriginError'));
       else res.destroy();
     });
   });
+  return { server, reload: () => (handler = load()) };
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, handler: EdgeHandler, opts: EmulatorOptions) {

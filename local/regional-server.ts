@@ -2,6 +2,7 @@
 // event (payload 2.0) the deployed function receives, and runs the *built* handler on it.
 // Run as its own process per region, with the region's environment, as Lambda would.
 import { randomUUID } from 'node:crypto';
+import { watchFile } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import type { FunctionUrlEvent, FunctionUrlResult } from '../regional/adapters/function-url.ts';
@@ -13,7 +14,21 @@ const TEXT_TYPES = /^(application\/json|text\/|application\/x-www-form-urlencode
 const port = Number(process.env.LOCAL_API_PORT);
 const bundle = process.env.RESIDENCY_HANDLER;
 if (!port || !bundle) throw new Error('LOCAL_API_PORT and RESIDENCY_HANDLER must be set');
-const { handler } = createRequire(import.meta.url)(bundle) as { handler: (e: FunctionUrlEvent) => Promise<FunctionUrlResult> };
+type Handler = (e: FunctionUrlEvent) => Promise<FunctionUrlResult>;
+const require = createRequire(import.meta.url);
+const bundlePath = require.resolve(bundle);
+const load = (): Handler => {
+  delete require.cache[bundlePath];
+  return (require(bundlePath) as { handler: Handler }).handler;
+};
+let handler = load();
+// A changed catalog reaches this silo as a redeploy would: a fresh module, a new cold start.
+if (process.env.RESIDENCY_CATALOG_FILE) {
+  watchFile(process.env.RESIDENCY_CATALOG_FILE, { interval: 500 }, () => {
+    handler = load();
+    console.log(JSON.stringify({ event: 'catalog_reloaded' }));
+  });
+}
 
 export function toEvent(req: IncomingMessage, body: Buffer): FunctionUrlEvent {
   const url = req.url ?? '/';

@@ -3,10 +3,12 @@
 // the directory, the static bucket with the built app, and the CloudFront emulator running the
 // built edge bundle. Ctrl-C stops everything; data stays in the data folder.
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, watchFile, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_CATALOG_FILE } from '../catalog/default-file.ts';
-import { loadCatalog } from '../catalog/load.ts';
+import { DEFAULT_CATALOG_FILE, DEFAULT_POLICY_FILE } from '../catalog/default-file.ts';
+import { loadCheckedCatalog } from '../catalog/load.ts';
+import type { Catalog } from '../catalog/schema.ts';
 import { CONFIG_FILE_NAME } from '../edge/adapters/lambda-edge.ts';
 import { buildEdgeConfig, type RegionTarget } from '../edge/build/edge-config.ts';
 import { DIRECTORY_TABLE, DIRECTORY_TABLE_KEYS, SILO_TABLE_KEYS, siloBucketName, siloTableName } from '../regional/adapters/tables.ts';
@@ -20,6 +22,7 @@ import { startS3rver } from './s3rver.ts';
 import { ensureLocalSecrets } from './secrets.ts';
 import { manifestPath, readSettings } from './settings.ts';
 import { publishApp } from './static-site.ts';
+import { readRunningCatalog, runningCatalogFile, writeRunningCatalog } from './running-catalog.ts';
 
 const STATIC_BUCKET = 'residency-static';
 const GLOBAL_REGION = 'us-east-1';
@@ -31,9 +34,10 @@ const done = (what: string) => console.log(`  ✓ ${what}`);
 async function main() {
   const settings = readSettings();
   const catalogFile = process.env.RESIDENCY_CATALOG_FILE || DEFAULT_CATALOG_FILE;
-  const catalog = loadCatalog(catalogFile);
+  const catalog = loadCheckedCatalog(catalogFile, process.env.RESIDENCY_POLICY_FILE || DEFAULT_POLICY_FILE);
   const { dataDir } = settings;
   mkdirSync(dataDir, { recursive: true });
+  const runningFile = adoptCatalog(dataDir, catalog, catalogFile);
   const supervisor = new Supervisor(join(dataDir, 'logs'));
   let stopping = false;
   const stop = async (code: number) => {
@@ -97,7 +101,7 @@ async function main() {
           LOCAL_API_PORT: String(apiPort),
           RESIDENCY_HANDLER: join(dist, 'regional', 'index.js'),
           RESIDENCY_REGION: code,
-          RESIDENCY_CATALOG_FILE: catalogFile,
+          RESIDENCY_CATALOG_FILE: runningFile,
           SILO_TABLE: table,
           SILO_DYNAMODB_ENDPOINT: dynamoEndpoint,
           DIRECTORY_TABLE,
@@ -133,10 +137,11 @@ async function main() {
     const edgeDir = join(dataDir, 'edge');
     mkdirSync(edgeDir, { recursive: true });
     copyFileSync(join(dist, 'edge', 'index.js'), join(edgeDir, 'index.js'));
-    const edgeConfig = buildEdgeConfig(catalog, targets, secrets.publicKeys);
-    writeFileSync(join(edgeDir, CONFIG_FILE_NAME), `${JSON.stringify(edgeConfig, null, 2)}\n`, { mode: 0o600 });
+    const writeEdgeConfig = (c: Catalog) =>
+      writeFileSync(join(edgeDir, CONFIG_FILE_NAME), `${JSON.stringify(buildEdgeConfig(c, targets, secrets.publicKeys), null, 2)}\n`, { mode: 0o600 });
+    writeEdgeConfig(catalog);
     const sha256 = createHash('sha256').update(readFileSync(join(edgeDir, 'index.js'))).digest('hex');
-    const emulator = createEdgeEmulator({
+    const { server: emulator, reload: reloadEdge } = createEdgeEmulator({
       edgeDir,
       staticS3,
       staticBucket: STATIC_BUCKET,
@@ -148,6 +153,18 @@ async function main() {
       emulator.listen(settings.port, '127.0.0.1', ok);
     });
     const url = `http://localhost:${settings.port}`;
+    // An apply (npm run regions -- apply) rewrites the running catalog: deploy it to the edge as
+    // a new function version would be, without a restart. Silo APIs watch the same file.
+    watchFile(runningFile, { interval: 500 }, () => {
+      try {
+        const { catalog: next, etag } = readRunningCatalog(dataDir);
+        writeEdgeConfig(next);
+        reloadEdge();
+        console.log(`  ✓ edge: running catalog ${etag} deployed`);
+      } catch (err) {
+        console.error(`  ! edge: the running catalog was not deployed: ${(err as Error).message}`);
+      }
+    });
 
     const manifest: StackManifest = {
       url,
@@ -176,6 +193,26 @@ async function main() {
     console.error(`\nThe local stack could not start: ${(err as Error).message}`);
     await stop(1);
   }
+}
+
+/**
+ * Starts from the catalog file given (the reviewed source of truth) and makes it the running
+ * catalog. Says so when that discards a catalog applied to the previous run.
+ */
+function adoptCatalog(dataDir: string, catalog: Catalog, source: string): string {
+  const file = runningCatalogFile(dataDir);
+  let previous: string | null = null;
+  if (existsSync(file)) {
+    const before = readRunningCatalog(dataDir);
+    previous = before.etag;
+    if (JSON.stringify(before.catalog) !== JSON.stringify(catalog)) {
+      console.log(`  ! the catalog applied to the last run differs from ${source}; starting with ${source}`);
+    } else {
+      return file;
+    }
+  }
+  writeRunningCatalog(dataDir, catalog, previous, { at: new Date().toISOString(), who: `${userInfo().username} (npm start)`, source, changes: ['stack start'] });
+  return file;
 }
 
 await main();

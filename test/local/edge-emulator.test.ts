@@ -28,14 +28,14 @@ async function emulatorWith(fn: string, viewerCountry?: string): Promise<number>
   const dir = mkdtempSync(join(tmpdir(), 'residency-emu-'));
   dirs.push(dir);
   writeFileSync(join(dir, 'index.js'), `exports.handler = async (event) => { ${fn} };`);
-  const emulator = createEdgeEmulator({
+  const { server } = createEdgeEmulator({
     edgeDir: dir,
     staticS3: new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9' }),
     staticBucket: 'unused',
     viewerCountry,
     log: () => {},
   });
-  return listen(emulator);
+  return listen(server);
 }
 
 /** Raw HTTP so that tests control repeated headers exactly (fetch would merge them). */

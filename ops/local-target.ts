@@ -1,0 +1,53 @@
+// The running local stack as an apply target: its running catalog, and how many users each
+// region holds (counted from the directory; no user data is read).
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Catalog } from '../catalog/schema.ts';
+import { localDynamo } from '../local/aws-clients.ts';
+import type { StackManifest } from '../local/manifest.ts';
+import { readRunningCatalog, writeRunningCatalog, type ApplyRecord } from '../local/running-catalog.ts';
+import { manifestPath } from '../local/settings.ts';
+
+export interface LocalTarget {
+  describe: string;
+  running: Catalog;
+  etag: string;
+  /** Regions that have a silo in the running stack. */
+  silos: string[];
+  usersByRegion(): Promise<Record<string, number>>;
+  apply(catalog: Catalog, expectedEtag: string, record: Omit<ApplyRecord, 'from' | 'to'>): string;
+}
+
+export function openLocalTarget(dataDir: string): LocalTarget {
+  const file = manifestPath(dataDir);
+  if (!existsSync(file)) {
+    throw new Error(`no local stack manifest at ${file}: start the stack (npm start) or pass --data DIR`);
+  }
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as StackManifest;
+  const { catalog, etag } = readRunningCatalog(dataDir);
+  return {
+    describe: `local stack ${manifest.url} (${dataDir})`,
+    running: catalog,
+    etag,
+    silos: Object.keys(manifest.regions),
+    async usersByRegion() {
+      const { endpoint, table } = manifest.global.directory;
+      const client = localDynamo(endpoint, 'us-east-1');
+      const counts: Record<string, number> = {};
+      let start: Record<string, any> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({ TableName: table, ProjectionExpression: '#r', ExpressionAttributeNames: { '#r': 'region' }, ExclusiveStartKey: start }),
+        );
+        for (const item of page.Items ?? []) {
+          const region = item.region?.S;
+          if (region) counts[region] = (counts[region] ?? 0) + 1;
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+      client.destroy();
+      return counts;
+    },
+    apply: (next, expected, record) => writeRunningCatalog(dataDir, next, expected, record),
+  };
+}
