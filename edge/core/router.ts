@@ -98,7 +98,10 @@ function toRegion(req: EdgeRequest, config: RoutingConfig, region: string, sessi
   }
   const headers: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(req.headers)) {
-    if (!name.startsWith(RESIDENCY_HEADER_PREFIX)) headers[name] = values;
+    // Names arrive lower-cased from CloudFront; compare case-blind anyway, so that no spelling of
+    // an edge-owned header (or a second host) can ride along to the silo.
+    const lower = name.toLowerCase();
+    if (!lower.startsWith(RESIDENCY_HEADER_PREFIX) && lower !== 'host') headers[name] = values;
   }
   headers.host = [route.api.domainName];
   headers['x-residency-region'] = [region];
