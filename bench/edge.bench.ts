@@ -15,6 +15,7 @@ import { importJWK, jwtVerify } from 'jose';
 import { decide } from '../edge/core/router.ts';
 import type { EdgeRequest } from '../edge/core/types.ts';
 import { SESSION_COOKIE } from '../session/claims.ts';
+import { nodeCryptoEs256 } from '../session/node-key.ts';
 import { createSessionVerifier } from '../session/verify.ts';
 import { loadBundle, toOriginRequestEvent } from '../test/edge/support/bundle.ts';
 import { createWorld, mintToken } from '../test/edge/support/fixture.ts';
@@ -24,7 +25,10 @@ const ROUNDS = 15;
 
 const world = await createWorld();
 const routing = world.configFile.routing;
-const verifier = await createSessionVerifier(world.configFile.keys);
+// What ships: the Lambda@Edge adapter verifies with Node's synchronous ECDSA.
+const verifier = await createSessionVerifier(world.configFile.keys, nodeCryptoEs256);
+// The same rules on WebCrypto (the pure default), for comparison.
+const webVerifier = await createSessionVerifier(world.configFile.keys);
 const { handler } = loadBundle(world.configFile);
 // Real clock: the bundle reads Date.now(), so every token is minted relative to it.
 const now = () => Math.floor(Date.now() / 1000);
@@ -75,6 +79,7 @@ const forwarded = (r: unknown) => (r as { action?: string }).action === 'forward
 const denied = (r: unknown) => (r as { status?: number }).status === 401;
 const cases: Case[] = [
   { name: '1 valid session, core decide()', run: () => decide(validReq, routing, verifier, now()), check: forwarded, opsPerBatch: 400 },
+  { name: '1b valid session, core decide(), WebCrypto keys', run: () => decide(validReq, routing, webVerifier, now()), check: forwarded, opsPerBatch: 400 },
   { name: '2 valid session, built bundle handler', run: () => handler(validEvent), check: (r) => (r as { origin?: { custom?: unknown } }).origin?.custom !== undefined && !('status' in (r as object)), opsPerBatch: 400 },
   { name: '3 bare jose.jwtVerify (floor)', run: () => jwtVerify(token, joseKey, { algorithms: ['ES256'] }), check: (r) => typeof (r as { payload?: unknown }).payload === 'object', opsPerBatch: 400 },
   { name: '4a aws-jwt-verify verify()', run: () => peer.verify(token), check: (r) => (r as { sub?: unknown }).sub !== undefined, opsPerBatch: 400 },
@@ -176,4 +181,5 @@ ratios (mean time; p50 in brackets)
   malformed token, µs per decision           ${fmt(row('6 ').meanUs, 3)}  [p50 ${fmt(row('6 ').p50Us, 3)}]   goal < 10
   tampered token / valid session             ${ratio(row('5 ').meanUs, valid.meanUs)}
   node:crypto signature only / jwtVerify     ${ratio(row('4c').meanUs, floor.meanUs)}   (reference: the cost of WebCrypto's async path)
+  routing on WebCrypto keys / bare jwtVerify ${ratio(row('1b').meanUs, floor.meanUs)}
 `);

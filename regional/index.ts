@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { loadCatalog } from '../catalog/load.ts';
 import { regionOf } from '../catalog/schema.ts';
 import type { PublicKeyEntry } from '../session/claims.ts';
+import { nodeCryptoEs256 } from '../session/node-key.ts';
 import { createSessionVerifier } from '../session/verify.ts';
 import { dynamoDirectoryStore } from './adapters/dynamo-directory.ts';
 import { dynamoSiloStore } from './adapters/dynamo-silo.ts';
@@ -31,7 +32,7 @@ async function boot(): Promise<(req: ApiRequest) => Promise<ApiResponse>> {
     silo: dynamoSiloStore(dynamo(env.SILO_DYNAMODB_ENDPOINT), env.SILO_TABLE),
     directory: dynamoDirectoryStore(dynamo(env.DIRECTORY_DYNAMODB_ENDPOINT), env.DIRECTORY_TABLE),
     signer,
-    verifier: await createSessionVerifier(keys),
+    verifier: await createSessionVerifier(keys, nodeCryptoEs256),
     pepper: readSecretFile(env.DIRECTORY_PEPPER_FILE),
     originSecret: readSecretFile(env.ORIGIN_SECRET_FILE).toString('utf8').trim(),
     nowSeconds: () => Math.floor(Date.now() / 1000),

@@ -18,7 +18,7 @@ async function buildEdge() {
     bundle: true,
     minify: true,
     platform: 'node',
-    // Lambda@Edge runs nodejs22.x/20.x and refuses require(esm): jose is bundled into one CJS file.
+    // Lambda@Edge runs nodejs22.x/20.x and refuses require(esm): one self-contained CJS file.
     format: 'cjs',
     target: 'node20',
     legalComments: 'none',

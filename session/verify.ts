@@ -1,5 +1,10 @@
-// ES256 session verification with jose. Pure (WebCrypto only), shared by the edge and the regions.
-import { decodeProtectedHeader, importJWK, jwtVerify, type CryptoKey } from 'jose';
+// ES256 session verification, shared by the edge and the regions. Pure: the ECDSA check itself
+// is behind `Es256KeyImporter`, so each runtime brings its fastest primitive (WebCrypto here;
+// Node's synchronous crypto in session/node-key.ts, which the Lambda@Edge bundle uses).
+//
+// Hand-written rather than jose's jwtVerify because jose verifies through WebCrypto only, whose
+// thread-pool round trip doubles the cost of every edge decision (see README, benchmark). The
+// rules are few and fixed — one algorithm, one key per kid — and every one is a test vector.
 import {
   CLOCK_TOLERANCE_SECONDS,
   MAX_TOKEN_LENGTH,
@@ -18,57 +23,91 @@ export interface SessionVerifier {
   verify(token: string, nowSeconds: number): Promise<VerifiedSession | null>;
 }
 
+/** A P-256 public key that checks raw 64-byte r||s signatures over SHA-256. */
+export interface Es256Key {
+  verify(signingInput: Uint8Array<ArrayBuffer>, signature: Uint8Array<ArrayBuffer>): boolean | Promise<boolean>;
+}
+export type Es256KeyImporter = (jwk: PublicKeyEntry['jwk']) => Promise<Es256Key>;
+
+export const webCryptoEs256: Es256KeyImporter = async (jwk) => {
+  const key = await crypto.subtle.importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+  return { verify: (input, sig) => crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, sig, input) };
+};
+
 // Three base64url segments without padding. Rejects JWE (five segments), padded and odd encodings
 // before any decoding work, which keeps the malformed-token path cheap.
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 interface BoundKey {
   region: string;
-  key: CryptoKey;
+  key: Es256Key;
 }
 
 /**
  * Builds a verifier over a key set. A `kid` listed more than once is ambiguous and verifies
  * nothing, rather than letting list order decide which region a token belongs to.
  */
-export async function createSessionVerifier(keys: readonly PublicKeyEntry[]): Promise<SessionVerifier> {
+export async function createSessionVerifier(
+  keys: readonly PublicKeyEntry[],
+  importKey: Es256KeyImporter = webCryptoEs256,
+): Promise<SessionVerifier> {
   const counts = new Map<string, number>();
   for (const k of keys) counts.set(k.kid, (counts.get(k.kid) ?? 0) + 1);
   const byKid = new Map<string, BoundKey>();
   for (const k of keys) {
-    if (counts.get(k.kid) !== 1) continue;
-    const key = (await importJWK({ ...k.jwk, alg: SESSION_ALG }, SESSION_ALG)) as CryptoKey;
-    byKid.set(k.kid, { region: k.region, key });
+    if (counts.get(k.kid) === 1) byKid.set(k.kid, { region: k.region, key: await importKey(k.jwk) });
   }
   return {
     async verify(token, nowSeconds) {
       try {
         return await verifyWith(byKid, token, nowSeconds);
       } catch {
-        // jose throws TypeError (not a JOSEError) for some key/alg mismatches; any throw is a deny.
+        // Whatever a primitive throws on an odd input is a deny, never a crash.
         return null;
       }
     },
   };
 }
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function base64urlBytes(segment: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(segment.replace(/-/g, '+').replace(/_/g, '/'));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function jsonObject(segment: string): Record<string, unknown> | null {
+  const value: unknown = JSON.parse(decoder.decode(base64urlBytes(segment)));
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
 async function verifyWith(byKid: Map<string, BoundKey>, token: string, now: number): Promise<VerifiedSession | null> {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) return null;
-  const header = decodeProtectedHeader(token);
-  if (header.alg !== SESSION_ALG || typeof header.kid !== 'string' || header.crit !== undefined) return null;
+  const [h, p, s] = token.split('.') as [string, string, string];
+  const header = jsonObject(h);
+  // Pinned algorithm; a kid is required (several keys are always active); `crit` names
+  // extensions we do not implement, so a token that needs one is not ours.
+  if (!header || header.alg !== SESSION_ALG || typeof header.kid !== 'string' || 'crit' in header) return null;
   const bound = byKid.get(header.kid);
   if (!bound) return null;
-  const { payload } = await jwtVerify(token, bound.key, {
-    algorithms: [SESSION_ALG],
-    clockTolerance: CLOCK_TOLERANCE_SECONDS,
-    currentDate: new Date(now * 1000),
-    requiredClaims: ['sub', 'rgn', 'iat', 'exp'],
-  });
-  const { sub, rgn, iat, exp } = payload;
+  const signature = base64urlBytes(s);
+  if (signature.length !== 64) return null;
+  if (!(await bound.key.verify(encoder.encode(`${h}.${p}`), signature))) return null;
+
+  const claims = jsonObject(p);
+  if (!claims) return null;
+  const { sub, rgn, iat, exp, nbf } = claims;
   if (typeof sub !== 'string' || !SUBJECT_PATTERN.test(sub)) return null;
   // The claim decides only when the key that signed it belongs to the region it names.
   if (rgn !== bound.region) return null;
-  if (typeof iat !== 'number' || typeof exp !== 'number') return null;
+  if (!isTime(iat) || !isTime(exp) || (nbf !== undefined && !isTime(nbf))) return null;
+  if (exp <= now - CLOCK_TOLERANCE_SECONDS) return null;
+  if (nbf !== undefined && nbf > now + CLOCK_TOLERANCE_SECONDS) return null;
   if (iat > now + CLOCK_TOLERANCE_SECONDS) return null;
   // Both times come from the minting region's one clock, so skew tolerance does not apply here.
   if (exp - iat > SESSION_TTL_SECONDS) return null;

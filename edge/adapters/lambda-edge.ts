@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { decide } from '../core/router.ts';
 import type { Decision, EdgeRequest, RoutingConfig } from '../core/types.ts';
 import type { PublicKeyEntry } from '../../session/claims.ts';
+import { nodeCryptoEs256 } from '../../session/node-key.ts';
 import { createSessionVerifier, type SessionVerifier } from '../../session/verify.ts';
 
 export interface EdgeConfigFile {
@@ -48,7 +49,7 @@ function load() {
     if (file.version !== 1 || !file.routing || !Array.isArray(file.keys)) {
       throw new Error(`${CONFIG_FILE_NAME} is not a version 1 edge config`);
     }
-    loaded = { routing: file.routing, verifier: createSessionVerifier(file.keys) };
+    loaded = { routing: file.routing, verifier: createSessionVerifier(file.keys, nodeCryptoEs256) };
   }
   return loaded;
 }
