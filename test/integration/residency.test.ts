@@ -1,6 +1,7 @@
 // The main job end to end: one user per region through the global URL, then every silo and
 // global store read directly. Runs the real local stack (DynamoDB Local, s3rver, built bundles).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -170,6 +171,16 @@ describe('the claim decides', () => {
     assert.equal(out.status, 204);
     assert.equal(b.jar.get('__Host-session'), undefined);
     assert.equal((await b.get('/api/me')).status, 401);
+  });
+});
+
+describe('residency audit', () => {
+  test('npm run audit finds every user only in their home silo', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'local/audit.ts'], { encoding: 'utf8', env: { ...process.env, RESIDENCY_DATA: stack.dataDir } });
+    assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+    for (const p of PEOPLE) assert.match(r.stdout, new RegExp(`home ${p.region} .*only in its home silo`));
+    assert.match(r.stdout, /directory: \d+ entries, blind index and region only/);
+    for (const p of PEOPLE) assert.ok(!r.stdout.includes(p.email), 'the audit names users by id, not by e-mail');
   });
 });
 

@@ -1,0 +1,44 @@
+// `npm run audit`: reads every store of every silo and of the global layer of the running local
+// stack, and reports per user where their data is and whether any of it appears outside the home
+// silo. Writes a JSON report beside a human-readable one; exits 1 on any leak.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StackManifest } from './manifest.ts';
+import { auditResidency, type TextStore } from './residency-audit.ts';
+import { runningCatalogFile } from './running-catalog.ts';
+import { manifestPath, readSettings } from './settings.ts';
+import { dumpEverything } from './stores.ts';
+
+const { dataDir } = readSettings();
+if (!existsSync(manifestPath(dataDir))) {
+  console.error(`No local stack manifest at ${manifestPath(dataDir)}: start the stack with npm start (or set RESIDENCY_DATA).`);
+  process.exit(2);
+}
+const manifest = JSON.parse(readFileSync(manifestPath(dataDir), 'utf8')) as StackManifest;
+
+const texts: TextStore[] = [
+  { store: 'global:edge-config', text: readFileSync(manifest.edge.config, 'utf8') },
+  { store: 'global:running-catalog', text: readFileSync(runningCatalogFile(dataDir), 'utf8') },
+  // Logs are operational data: none of them may carry PII, whichever region wrote them.
+  ...readdirSync(manifest.logs)
+    .filter((f) => f.endsWith('.log'))
+    .map((f) => ({ store: `log:${f.replace(/\.log$/, '')}`, text: readFileSync(join(manifest.logs, f), 'utf8') })),
+];
+const report = auditResidency(await dumpEverything(manifest), texts);
+
+const leaks = new Map<string, string[]>();
+for (const f of report.findings) leaks.set(f.user, [...(leaks.get(f.user) ?? []), `${f.field} in ${f.foundIn}`]);
+console.log(`Residency audit of ${manifest.url} — ${report.users.length} users, ${report.storesRead.length} stores read`);
+for (const u of report.users) {
+  const found = leaks.get(u.id);
+  console.log(`  ${found ? '✗' : '✓'} user ${u.id}  home ${u.home}  (${u.fields.join(', ') || 'no PII fields'})${found ? `  LEAK: ${found.join('; ')}` : '  only in its home silo'}`);
+}
+console.log(`  ${report.directory.problems.length ? '✗' : '✓'} directory: ${report.directory.entries} entries${report.directory.problems.length ? ` — ${report.directory.problems.join('; ')}` : ', blind index and region only'}`);
+const dir = join(dataDir, 'audit');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `residency-audit-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), url: manifest.url, ...report }, null, 2)}\n`);
+console.log(`Report: ${file}`);
+const failed = report.findings.length > 0 || report.directory.problems.length > 0;
+console.log(failed ? 'RESULT: data found outside its home silo' : 'RESULT: every user\'s data is only in their home silo');
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,101 @@
+// The residency audit's rules, over what was read from every store (pure: no I/O here).
+// For every account found in a silo, each of its PII values must appear in that silo and nowhere
+// else: not in another silo, not in any global store (directory, static bucket, edge config,
+// logs). The report names users by id and fields by name, never by value.
+import { createHash } from 'node:crypto';
+import type { StoreDump } from './stores.ts';
+
+export interface TextStore {
+  /** e.g. `global:edge-config`, `log:eu-west-1-api`. */
+  store: string;
+  text: string;
+}
+
+export interface AuditFinding {
+  user: string;
+  home: string;
+  field: string;
+  foundIn: string;
+}
+
+export interface AuditReport {
+  users: { id: string; home: string; fields: string[] }[];
+  findings: AuditFinding[];
+  directory: { entries: number; problems: string[] };
+  storesRead: string[];
+}
+
+interface AccountItem {
+  id: string;
+  email?: string;
+  name?: string;
+  profile?: { phone?: string | null; address?: Record<string, string> | null; dateOfBirth?: string | null };
+}
+
+/** The values that identify a person; short or common values (a date, a country) are skipped. */
+function piiOf(a: AccountItem): [string, string][] {
+  const fields: [string, string | null | undefined][] = [
+    ['email', a.email],
+    ['name', a.name],
+    ['phone', a.profile?.phone],
+    ['address.line1', a.profile?.address?.line1],
+    ['address.line2', a.profile?.address?.line2],
+  ];
+  return fields.filter((f): f is [string, string] => typeof f[1] === 'string' && f[1].trim().length >= 5);
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+export function auditResidency(dumps: StoreDump[], texts: TextStore[]): AuditReport {
+  const silos = dumps.filter((d) => !d.store.startsWith('global:'));
+  const accounts = silos.flatMap((d) =>
+    d.items.filter((i) => i.sk === 'ACCOUNT' && typeof i.id === 'string').map((i) => ({ home: d.store, account: i as unknown as AccountItem })),
+  );
+  // A silo's haystack without each account's own values, so two people who share a name in two
+  // regions are not a leak; anything else in that silo that carries the value is.
+  const haystacks = new Map<string, { own: Set<string>; text: string }[]>();
+  for (const d of dumps) {
+    haystacks.set(
+      d.store,
+      [...d.items, ...Object.values(d.objects)].map((x) => {
+        const own = new Set(x && typeof x === 'object' && (x as unknown as AccountItem).id ? piiOf(x as unknown as AccountItem).map(([, v]) => lower(v)) : []);
+        return { own, text: lower(typeof x === 'string' ? x : JSON.stringify(x)) };
+      }),
+    );
+  }
+  const findings: AuditFinding[] = [];
+  for (const { home, account } of accounts) {
+    for (const [field, value] of piiOf(account)) {
+      const needle = lower(value);
+      for (const [store, entries] of haystacks) {
+        if (store === home) continue;
+        if (entries.some((e) => !e.own.has(needle) && e.text.includes(needle))) findings.push({ user: account.id, home, field, foundIn: store });
+      }
+      for (const t of texts) {
+        if (lower(t.text).includes(needle)) findings.push({ user: account.id, home, field, foundIn: t.store });
+      }
+    }
+  }
+  return {
+    users: accounts.map(({ home, account }) => ({ id: account.id, home, fields: piiOf(account).map(([f]) => f) })),
+    findings,
+    directory: directoryProblems(dumps, accounts.map((a) => a.account)),
+    storesRead: [...dumps.map((d) => d.store), ...texts.map((t) => t.store)],
+  };
+}
+
+/** The directory holds `{bidx, region}` only, and bidx is a keyed HMAC: no e-mail, no bare hash. */
+function directoryProblems(dumps: StoreDump[], accounts: AccountItem[]) {
+  const dir = dumps.find((d) => d.store === 'global:directory');
+  const problems: string[] = [];
+  const bare = new Set(
+    accounts.flatMap((a) => (a.email ? ['md5', 'sha1', 'sha256'].map((h) => createHash(h).update(lower(a.email!.trim())).digest('hex')) : [])),
+  );
+  for (const item of dir?.items ?? []) {
+    const keys = Object.keys(item).sort().join(',');
+    if (keys !== 'bidx,region') problems.push(`an entry has attributes ${keys} (only bidx, region are allowed)`);
+    if (JSON.stringify(item).includes('@')) problems.push('an entry contains an "@"');
+    if (bare.has(String(item.bidx))) problems.push('an entry is keyed by an unkeyed hash of an e-mail');
+  }
+  return { entries: dir?.items.length ?? 0, problems };
+}
