@@ -19,8 +19,11 @@ const envSchema = z.object({
   SIGNING_KEY_FILE: z.string().min(1).optional(),
   SIGNING_KMS_KEY_ID: z.string().min(1).optional(),
   SIGNING_KID: z.string().min(1).optional(),
-  DIRECTORY_PEPPER_FILE: z.string().min(1),
-  ORIGIN_SECRET_FILE: z.string().min(1),
+  /** Each secret is a file (local stack) or a Secrets Manager id (AWS): exactly one of the pair. */
+  DIRECTORY_PEPPER_FILE: z.string().min(1).optional(),
+  DIRECTORY_PEPPER_SECRET_ID: z.string().min(1).optional(),
+  ORIGIN_SECRET_FILE: z.string().min(1).optional(),
+  ORIGIN_SECRET_ID: z.string().min(1).optional(),
 });
 
 export type RegionalEnv = z.infer<typeof envSchema>;
@@ -37,15 +40,24 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RegionalEnv {
     );
   }
   const e = parsed.data;
-  if (!e.SIGNING_KEY_FILE && !(e.SIGNING_KMS_KEY_ID && e.SIGNING_KID)) {
+  if (!e.SIGNING_KEY_FILE === !(e.SIGNING_KMS_KEY_ID && e.SIGNING_KID)) {
     throw new ConfigError('regional API configuration is invalid: set SIGNING_KEY_FILE, or SIGNING_KMS_KEY_ID and SIGNING_KID');
+  }
+  const pairs = [
+    ['DIRECTORY_PEPPER_FILE', 'DIRECTORY_PEPPER_SECRET_ID'],
+    ['ORIGIN_SECRET_FILE', 'ORIGIN_SECRET_ID'],
+  ] as const;
+  for (const [file, id] of pairs) {
+    if (!e[file] === !e[id]) throw new ConfigError(`regional API configuration is invalid: set exactly one of ${file} and ${id}`);
   }
   return e;
 }
 
-/** Secrets are files (local data folder, or files infra/ places beside the handler). */
-export function readSecretFile(file: string): Buffer {
-  const value = readFileSync(file);
-  if (value.length < 32) throw new ConfigError(`${file}: a secret must be at least 32 bytes`);
+export const MIN_SECRET_BYTES = 32;
+
+export function checkedSecret(source: string, value: Buffer): Buffer {
+  if (value.length < MIN_SECRET_BYTES) throw new ConfigError(`${source}: a secret must be at least ${MIN_SECRET_BYTES} bytes`);
   return value;
 }
+
+export const readSecretFile = (file: string): Buffer => checkedSecret(file, readFileSync(file));

@@ -12,7 +12,8 @@ import { dynamoDirectoryStore } from './adapters/dynamo-directory.ts';
 import { dynamoSiloStore } from './adapters/dynamo-silo.ts';
 import { fromFunctionUrl, toFunctionUrl, type FunctionUrlEvent, type FunctionUrlResult } from './adapters/function-url.ts';
 import { kmsSigner, localFileSigner } from './adapters/signers.ts';
-import { readEnv, readSecretFile, ConfigError } from './config.ts';
+import { readEnv, ConfigError } from './config.ts';
+import { loadSecret } from './adapters/secrets.ts';
 import { createApi } from './core/api.ts';
 import type { ApiRequest, ApiResponse } from './core/http.ts';
 
@@ -33,8 +34,8 @@ async function boot(): Promise<(req: ApiRequest) => Promise<ApiResponse>> {
     directory: dynamoDirectoryStore(dynamo(env.DIRECTORY_DYNAMODB_ENDPOINT), env.DIRECTORY_TABLE),
     signer,
     verifier: await createSessionVerifier(keys, nodeCryptoEs256),
-    pepper: readSecretFile(env.DIRECTORY_PEPPER_FILE),
-    originSecret: readSecretFile(env.ORIGIN_SECRET_FILE).toString('utf8').trim(),
+    pepper: await loadSecret(region.code, env.DIRECTORY_PEPPER_FILE, env.DIRECTORY_PEPPER_SECRET_ID),
+    originSecret: (await loadSecret(region.code, env.ORIGIN_SECRET_FILE, env.ORIGIN_SECRET_ID)).toString('utf8').trim(),
     nowSeconds: () => Math.floor(Date.now() / 1000),
     log: (entry) => console.log(JSON.stringify({ region: region.code, ...entry })),
   });

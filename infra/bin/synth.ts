@@ -1,0 +1,30 @@
+// The CDK app entry: `npm run synth` (no credentials needed), or the CDK CLI for deploys:
+//   npx aws-cdk@2 deploy --app "npx tsx infra/bin/synth.ts" ...   (see infra/README.md)
+// Context (-c key=value): residency:phase=silos|all, residency:account, residency:catalog.
+import { DEFAULT_CATALOG_FILE } from '../../catalog/default-file.ts';
+import { loadCatalog } from '../../catalog/load.ts';
+import { newResidencyApp } from '../lib/feature-flags.ts';
+import { buildResidencyApp, type DeployPhase } from '../lib/residency-app.ts';
+
+/** Used when no account is known (npm run synth without credentials): synthesis only. */
+export const PLACEHOLDER_ACCOUNT = '111111111111';
+
+// The CDK CLI passes its output folder in CDK_OUTDIR; standalone runs write to cdk.out/.
+const app = newResidencyApp(process.env.CDK_OUTDIR ? {} : { outdir: 'cdk.out' });
+const context = (key: string): string | undefined => {
+  const v: unknown = app.node.tryGetContext(key);
+  return typeof v === 'string' && v !== '' ? v : undefined;
+};
+
+const catalogFile = context('residency:catalog') ?? process.env.RESIDENCY_CATALOG_FILE ?? DEFAULT_CATALOG_FILE;
+const account = context('residency:account') ?? process.env.CDK_DEFAULT_ACCOUNT ?? PLACEHOLDER_ACCOUNT;
+const phase = (context('residency:phase') ?? 'all') as DeployPhase;
+
+const stacks = buildResidencyApp(app, { catalog: loadCatalog(catalogFile), catalogFile, account, phase });
+const assembly = app.synth();
+
+console.log(`synthesized ${assembly.stacks.length} stacks for account ${account} (phase ${phase}) into ${assembly.directory}`);
+for (const s of assembly.stacks) console.log(`  ${s.stackName.padEnd(34)} ${s.environment.region}`);
+if (stacks.edge?.pendingRegions.length) {
+  console.log(`  silo values not looked up yet: ${stacks.edge.pendingRegions.join(', ')} (offline at the edge until phase 2)`);
+}

@@ -1,0 +1,47 @@
+// Every name that two stacks (or a stack and the edge) must agree on, computed from the catalog,
+// never passed as a CloudFormation reference. Stacks in different regions meet only through
+// these names: no strong cross-stack export exists, so nothing can hit "Exports cannot be
+// updated" (aws-cdk issues 22842, 27902).
+
+export const APP_PREFIX = 'Residency';
+
+/** The global stack must live in us-east-1: Lambda@Edge functions are deployed there. */
+export const EDGE_REGION = 'us-east-1';
+
+export const stackNames = {
+  edge: `${APP_PREFIX}-Edge`,
+  directory: `${APP_PREFIX}-Directory`,
+  silo: (region: string) => `${APP_PREFIX}-Silo-${region}`,
+} as const;
+
+/**
+ * Alias of each silo's customer-managed data key. Same name in every region; an alias resolves
+ * in its own region, so the directory stack can name the key of a replica region without a
+ * reference to the silo stack that owns it.
+ */
+export const DATA_KEY_ALIAS = 'alias/residency-data';
+export const SIGNING_KEY_ALIAS = 'alias/residency-session-signing';
+
+/** Secrets Manager names (resolved in the caller's region, so replicas share the name). */
+export const DIRECTORY_PEPPER_SECRET_NAME = 'residency/directory-pepper';
+export const originSecretName = (region: string) => `residency/${region}/origin-secret`;
+
+/**
+ * SSM parameters a silo stack publishes in its own region for the synth of the edge (and of
+ * the other silos). Read at synth time by context lookups (see region-publications.ts).
+ */
+export const publicationParameters = (region: string) =>
+  ({
+    apiDomain: `/residency/silo/${region}/api-domain`,
+    sessionPublicKey: `/residency/silo/${region}/session-public-key`,
+    originSecret: `/residency/silo/${region}/origin-secret`,
+  }) as const;
+
+/** S3 bucket names are global across all AWS accounts: the account id keeps ours unique. */
+export const filesBucketName = (base: string, account: string) => `${base}-${account}`;
+
+/** Session key id: names its region for humans; the binding that counts is the key set entry. */
+export const kidPrefix = (region: string) => `${region}-kms-`;
+
+/** Where the Lambda runtime unpacks a function's code. */
+export const LAMBDA_TASK_ROOT = '/var/task';

@@ -1,0 +1,320 @@
+// Fine-grained assertions on the synthesized stacks, as phase 2 of a deploy produces them (every
+// silo has published its values). One synthesis for the whole file, rule packs included: if any
+// cdk-nag AwsSolutions or HIPAA.Security finding were unacknowledged, `synthesize` would throw.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { Validations } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
+import { DEFAULT_CATALOG_FILE } from '../../catalog/default-file.ts';
+import { loadCatalog } from '../../catalog/load.ts';
+import { CONFIG_FILE_NAME } from '../../edge/adapters/lambda-edge.ts';
+import { FORWARDED, SECURITY_HEADERS } from '../../edge/policies.ts';
+import { DEFAULT_EDGE_BUNDLE, DEFAULT_REGIONAL_BUNDLE } from '../../infra/lib/assets.ts';
+import { DATA_KEY_ALIAS, EDGE_REGION, publicationParameters, stackNames } from '../../infra/lib/names.ts';
+import { MIN_REASON_LENGTH } from '../../infra/lib/rule-packs.ts';
+import { API_FILES } from '../../infra/lib/silo-stack.ts';
+import { DIRECTORY_TABLE, DIRECTORY_TABLE_KEYS, SILO_TABLE_KEYS, siloTableName } from '../../regional/adapters/tables.ts';
+import { fixedPublications, functionAssetDir, onlyResource, readJson, resourcesOfType, synthesize, type Synthesized } from './fixture.ts';
+
+const catalog = loadCatalog(DEFAULT_CATALOG_FILE);
+const regions = catalog.regions.map((r) => r.code);
+const published = fixedPublications(catalog);
+let s: Synthesized;
+
+before(() => {
+  s = synthesize({ catalog, catalogFile: DEFAULT_CATALOG_FILE, publications: published.source });
+});
+
+const siloJson = (region: string) => s.json[stackNames.silo(region)];
+const edgeJson = () => s.json[stackNames.edge];
+const directoryJson = () => s.json[stackNames.directory];
+/** The logical id of the silo's own data key (the KMS key with the data alias). */
+const dataKeyId = (t: any) => onlyResource(t, 'AWS::KMS::Alias', (r) => r.Properties.AliasName === DATA_KEY_ALIAS)[1].Properties.TargetKeyId['Fn::GetAtt'][0] as string;
+const dataKeyArn = (t: any) => ({ 'Fn::GetAtt': [dataKeyId(t), 'Arn'] });
+const apiFunction = (t: any) => onlyResource(t, 'AWS::Lambda::Function', (r) => r.Properties.Handler === 'index.handler');
+
+describe('stacks follow the catalog', () => {
+  it('one silo stack per catalog region, in that region, plus the directory and the edge', () => {
+    assert.deepEqual(
+      s.assembly.stacks.map((a) => a.stackName).sort(),
+      [...regions.map(stackNames.silo), stackNames.directory, stackNames.edge].sort(),
+    );
+    for (const r of regions) assert.equal(s.assembly.getStackByName(stackNames.silo(r)).environment.region, r);
+    assert.equal(s.assembly.getStackByName(stackNames.directory).environment.region, catalog.defaultRegion);
+    assert.equal(s.assembly.getStackByName(stackNames.edge).environment.region, EDGE_REGION);
+  });
+
+  it('a silo template names no other region: every regional resource is in its own region', () => {
+    for (const r of regions) {
+      const text = JSON.stringify(siloJson(r));
+      for (const other of regions.filter((o) => o !== r)) assert.ok(!text.includes(other), `${stackNames.silo(r)} mentions ${other}`);
+      assert.ok(!text.includes(EDGE_REGION) || r === EDGE_REGION, `${stackNames.silo(r)} mentions ${EDGE_REGION}`);
+    }
+  });
+
+  it('no strong cross-stack reference exists (no exports, no Fn::ImportValue)', () => {
+    for (const [name, t] of Object.entries(s.json)) {
+      assert.ok(!JSON.stringify(t).includes('Fn::ImportValue'), `${name} imports a value`);
+      for (const [out, o] of Object.entries((t.Outputs ?? {}) as Record<string, any>)) assert.equal(o.Export, undefined, `${name} exports ${out}`);
+    }
+  });
+});
+
+describe('silo stacks', () => {
+  it('the silo table: key schema from regional/adapters/tables.ts, the region key, PITR, deletion protection', () => {
+    for (const r of regions) {
+      s.silo[r]!.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        TableName: siloTableName(r),
+        KeySchema: [
+          { AttributeName: SILO_TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+          { AttributeName: SILO_TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+        ],
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+        Replicas: [
+          Match.objectLike({
+            Region: r,
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: Match.objectLike({ PointInTimeRecoveryEnabled: true }),
+            SSESpecification: { KMSMasterKeyId: dataKeyArn(siloJson(r)) },
+          }),
+        ],
+      });
+    }
+  });
+
+  it('the files bucket: public access blocked, TLS only, SSE-KMS with the region key, versioned, logged', () => {
+    for (const r of regions) {
+      const t = siloJson(r);
+      const [bucketId, bucket] = onlyResource(t, 'AWS::S3::Bucket', (b) => String(b.Properties.BucketName ?? '').startsWith('residency-files-'));
+      const p = bucket.Properties;
+      assert.deepEqual(p.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      assert.deepEqual(p.VersioningConfiguration, { Status: 'Enabled' });
+      assert.deepEqual(p.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault, {
+        SSEAlgorithm: 'aws:kms',
+        KMSMasterKeyID: dataKeyArn(t),
+      });
+      assert.ok(p.LoggingConfiguration?.DestinationBucketName, 'server access logging');
+      const [, policy] = onlyResource(t, 'AWS::S3::BucketPolicy', (bp) => bp.Properties.Bucket.Ref === bucketId);
+      const statements = policy.Properties.PolicyDocument.Statement as any[];
+      assert.ok(statements.some((st) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false'), 'TLS only');
+      const onlyApi = statements.find((st) => st.Sid === 'ObjectsOnlyThroughTheSiloApi');
+      assert.equal(onlyApi?.Effect, 'Deny');
+      assert.deepEqual(onlyApi.Condition.ArnNotEquals['aws:PrincipalArn'], { 'Fn::GetAtt': [apiFunction(t)[1].Properties.Role['Fn::GetAtt'][0], 'Arn'] });
+    }
+  });
+
+  it('the API: nodejs22.x, arm64, Function URL, log group with retention encrypted with the region key', () => {
+    for (const r of regions) {
+      const t = siloJson(r);
+      const [fnId, fn] = apiFunction(t);
+      assert.equal(fn.Properties.Runtime, 'nodejs22.x');
+      assert.deepEqual(fn.Properties.Architectures, ['arm64']);
+      s.silo[r]!.hasResourceProperties('AWS::Lambda::Url', { TargetFunctionArn: { 'Fn::GetAtt': [fnId, 'Arn'] }, AuthType: 'NONE' });
+      const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref as string;
+      const lg = t.Resources[logGroupId].Properties;
+      assert.ok(lg.RetentionInDays >= 365, 'retention of at least a year');
+      assert.deepEqual(lg.KmsKeyId, dataKeyArn(t));
+    }
+  });
+
+  it('the API gets the env contract of regional/config.ts, with no secret in it', () => {
+    for (const r of regions) {
+      const t = siloJson(r);
+      const env = apiFunction(t)[1].Properties.Environment.Variables;
+      assert.equal(env.RESIDENCY_REGION, r);
+      assert.equal(env.DIRECTORY_TABLE, DIRECTORY_TABLE);
+      assert.equal(env.RESIDENCY_CATALOG_FILE, `/var/task/${API_FILES.catalog}`);
+      assert.equal(env.SESSION_PUBLIC_KEYS_FILE, `/var/task/${API_FILES.publicKeys}`);
+      assert.deepEqual(Object.keys(env).filter((k) => /SECRET$|PEPPER$|_FILE$/.test(k) && !['RESIDENCY_CATALOG_FILE', 'SESSION_PUBLIC_KEYS_FILE'].includes(k)), []);
+      const text = JSON.stringify(env);
+      for (const p of Object.values(published.values)) assert.ok(!text.includes(p.originSecret));
+      assert.ok(!text.includes('resolve:secretsmanager'), 'no resolved secret in the environment');
+    }
+  });
+
+  it('the session signing key is ECC_NIST_P256 SIGN_VERIFY; the data key rotates', () => {
+    for (const r of regions) {
+      const t = siloJson(r);
+      s.silo[r]!.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+      assert.equal(t.Resources[dataKeyId(t)].Properties.EnableKeyRotation, true);
+    }
+  });
+
+  it('secrets in a silo are encrypted with its own key; the silo publishes exactly three parameters', () => {
+    for (const r of regions) {
+      const t = siloJson(r);
+      for (const [, secret] of resourcesOfType(t, 'AWS::SecretsManager::Secret')) assert.deepEqual(secret.Properties.KmsKeyId, dataKeyArn(t));
+      const names = resourcesOfType(t, 'AWS::SSM::Parameter').map(([, p]) => p.Properties.Name).sort();
+      assert.deepEqual(names, Object.values(publicationParameters(r)).sort());
+    }
+  });
+
+  it('the API asset carries the same regional bundle bytes, the catalog file and every region key', () => {
+    const bundle = readFileSync(DEFAULT_REGIONAL_BUNDLE);
+    for (const r of regions) {
+      const dir = functionAssetDir(s.assembly, siloJson(r), apiFunction(siloJson(r))[0]);
+      assert.ok(readFileSync(join(dir, 'index.js')).equals(bundle), 'same bytes as dist/regional/index.js (invariant 6)');
+      assert.equal(readFileSync(join(dir, API_FILES.catalog), 'utf8'), readFileSync(DEFAULT_CATALOG_FILE, 'utf8'));
+      const keys = readJson(join(dir, API_FILES.publicKeys));
+      assert.deepEqual(keys, regions.map((code) => published.values[code]!.publicKey));
+    }
+  });
+});
+
+describe('directory stack', () => {
+  it('a global table of blind indexes whose replicas sit in the silos, each with its own key', () => {
+    const t = directoryJson();
+    const [, table] = onlyResource(t, 'AWS::DynamoDB::GlobalTable');
+    const p = table.Properties;
+    assert.equal(p.TableName, DIRECTORY_TABLE);
+    assert.deepEqual(p.KeySchema, [{ AttributeName: DIRECTORY_TABLE_KEYS.partitionKey, KeyType: 'HASH' }]);
+    assert.deepEqual(p.AttributeDefinitions, [{ AttributeName: DIRECTORY_TABLE_KEYS.partitionKey, AttributeType: 'S' }]);
+    assert.deepEqual(p.Replicas.map((x: any) => x.Region).sort(), [...regions].sort(), 'replicas exactly in the silo regions');
+    for (const replica of p.Replicas) {
+      assert.equal(replica.DeletionProtectionEnabled, true);
+      assert.equal(replica.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled, true);
+      assert.match(JSON.stringify(replica.SSESpecification.KMSMasterKeyId), new RegExp(`kms:${replica.Region}:111111111111:${DATA_KEY_ALIAS}`));
+    }
+  });
+
+  it('one pepper, replicated to every other silo under its data key', () => {
+    const [, secret] = onlyResource(directoryJson(), 'AWS::SecretsManager::Secret');
+    assert.deepEqual(
+      secret.Properties.ReplicaRegions.map((x: any) => x.Region).sort(),
+      regions.filter((r) => r !== catalog.defaultRegion).sort(),
+    );
+    for (const replica of secret.Properties.ReplicaRegions) assert.equal(replica.KmsKeyId, DATA_KEY_ALIAS);
+  });
+});
+
+describe('edge stack', () => {
+  it('holds no table, no secret and no bucket of user data (only the static app and its access logs)', () => {
+    const t = edgeJson();
+    const types = new Set(Object.values(t.Resources as Record<string, any>).map((r) => r.Type));
+    for (const type of types) assert.ok(!/DynamoDB|SecretsManager|RDS|KMS::Key/.test(type), `edge stack has ${type}`);
+    const buckets = resourcesOfType(t, 'AWS::S3::Bucket');
+    assert.equal(buckets.length, 2);
+    for (const [id] of buckets) assert.match(id, /^(AppBucket|AccessLogsBucket)/);
+  });
+
+  it('the router has no environment variables and is built from the same edge bundle', () => {
+    const t = edgeJson();
+    const [fnId, fn] = onlyResource(t, 'AWS::Lambda::Function', (r) => r.Properties.FunctionName === 'residency-edge-router');
+    assert.equal(fn.Properties.Environment, undefined);
+    assert.equal(fn.Properties.Runtime, 'nodejs22.x');
+    const dir = functionAssetDir(s.assembly, t, fnId);
+    assert.ok(readFileSync(join(dir, 'index.js')).equals(readFileSync(DEFAULT_EDGE_BUNDLE)), 'same bytes as dist/edge/index.js');
+    assert.deepEqual(readJson(join(dir, CONFIG_FILE_NAME)), s.stacks.edge!.edgeConfig);
+  });
+
+  it('edge-config.json routes every region to its published Function URL with its origin secret and key', () => {
+    const config = s.stacks.edge!.edgeConfig;
+    assert.deepEqual(s.stacks.edge!.pendingRegions, []);
+    for (const r of catalog.regions) {
+      const route = config.routing.regions[r.code]!;
+      assert.equal(route.status, r.status);
+      assert.equal(route.api.domainName, published.values[r.code]!.apiDomain);
+      assert.equal(route.api.protocol, 'https');
+      assert.equal(route.originSecret, published.values[r.code]!.originSecret);
+    }
+    assert.deepEqual(config.keys, regions.map((r) => published.values[r]!.publicKey));
+    assert.deepEqual(config.routing.countries, catalog.countries);
+  });
+
+  it('the origin request policy forwards exactly FORWARDED', () => {
+    const [, orp] = onlyResource(edgeJson(), 'AWS::CloudFront::OriginRequestPolicy');
+    const c = orp.Properties.OriginRequestPolicyConfig;
+    assert.equal(c.HeadersConfig.HeaderBehavior, 'whitelist');
+    assert.deepEqual([...c.HeadersConfig.Headers].sort(), [...FORWARDED.headers].sort());
+    assert.equal(c.CookiesConfig.CookieBehavior, 'whitelist');
+    assert.deepEqual([...c.CookiesConfig.Cookies].sort(), [...FORWARDED.cookies].sort());
+    assert.equal(c.QueryStringsConfig.QueryStringBehavior, FORWARDED.queryStrings);
+  });
+
+  it('the response headers policy sends exactly SECURITY_HEADERS', () => {
+    const [, rhp] = onlyResource(edgeJson(), 'AWS::CloudFront::ResponseHeadersPolicy');
+    const sec = rhp.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const hsts = sec.StrictTransportSecurity;
+    const rendered: Record<string, string> = {
+      'content-security-policy': sec.ContentSecurityPolicy.ContentSecurityPolicy,
+      'strict-transport-security': [`max-age=${hsts.AccessControlMaxAgeSec}`, hsts.IncludeSubdomains && 'includeSubDomains', hsts.Preload && 'preload'].filter(Boolean).join('; '),
+      'x-content-type-options': sec.ContentTypeOptions ? 'nosniff' : '',
+      'x-frame-options': sec.FrameOptions.FrameOption,
+      'referrer-policy': sec.ReferrerPolicy.ReferrerPolicy,
+    };
+    for (const h of rhp.Properties.ResponseHeadersPolicyConfig.CustomHeadersConfig?.Items ?? []) rendered[h.Header] = h.Value;
+    assert.deepEqual(rendered, SECURITY_HEADERS);
+    for (const v of Object.values(sec) as any[]) assert.equal(v.Override, true);
+  });
+
+  it('/api/* and /files/* run the router on origin-request with the body, uncached; the default is the app bucket with OAC', () => {
+    const t = edgeJson();
+    const [, dist] = onlyResource(t, 'AWS::CloudFront::Distribution');
+    const c = dist.Properties.DistributionConfig;
+    const [fnId] = onlyResource(t, 'AWS::Lambda::Function', (r) => r.Properties.FunctionName === 'residency-edge-router');
+    const [versionId] = onlyResource(t, 'AWS::Lambda::Version', (v) => v.Properties.FunctionName.Ref === fnId);
+    const [orpId] = onlyResource(t, 'AWS::CloudFront::OriginRequestPolicy');
+    assert.deepEqual(c.CacheBehaviors.map((b: any) => b.PathPattern).sort(), ['/api/*', '/files/*']);
+    for (const b of c.CacheBehaviors) {
+      assert.deepEqual(b.LambdaFunctionAssociations, [{ EventType: 'origin-request', IncludeBody: true, LambdaFunctionARN: { Ref: versionId } }]);
+      assert.equal(b.CachePolicyId, '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', 'managed CachingDisabled');
+      assert.deepEqual(b.OriginRequestPolicyId, { Ref: orpId });
+      assert.equal(b.ViewerProtocolPolicy, 'https-only');
+    }
+    assert.equal(c.DefaultCacheBehavior.LambdaFunctionAssociations, undefined);
+    const defaultOrigin = c.Origins.find((o: any) => o.Id === c.DefaultCacheBehavior.TargetOriginId);
+    assert.ok(defaultOrigin.OriginAccessControlId, 'OAC on the app bucket');
+    assert.match(JSON.stringify(defaultOrigin.DomainName), /AppBucket/);
+  });
+
+  it('access logging is on and records no cookies', () => {
+    const [, dist] = onlyResource(edgeJson(), 'AWS::CloudFront::Distribution');
+    const logging = dist.Properties.DistributionConfig.Logging;
+    assert.equal(logging.IncludeCookies, false);
+    assert.match(JSON.stringify(logging.Bucket), /AccessLogsBucket/);
+  });
+});
+
+describe('rule packs', () => {
+  it('AwsSolutions and HIPAA.Security find nothing unacknowledged in the synthesized app', () => {
+    // synthesize() already ran them as validation plugins (app.synth() throws on any finding);
+    // running them directly here lists what would be open, for a readable failure.
+    for (const pack of [new AwsSolutionsChecks(), new HIPAASecurityChecks()]) {
+      const report = pack.validateScope(s.app);
+      assert.deepEqual(
+        report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+        [],
+        pack.readPackName,
+      );
+    }
+  });
+
+  it('every acknowledgement carries a specific reason', () => {
+    const acks: { path: string; id: string; reason: string }[] = [];
+    for (const c of s.app.node.findAll()) {
+      for (const e of c.node.metadata) {
+        if (e.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const [id, reason] of Object.entries(e.data as Record<string, string>)) acks.push({ path: c.node.path, id, reason });
+      }
+    }
+    assert.ok(acks.length > 10, `expected the acknowledgements on the construct tree, found ${acks.length}`);
+    for (const a of acks) {
+      assert.ok(a.reason.length >= MIN_REASON_LENGTH, `${a.id} on ${a.path}: reason too short`);
+      assert.doesNotMatch(a.reason, /^(n\/?a|not (needed|applicable)|by design|suppress|false positive|todo)\b/i, `${a.id} on ${a.path}`);
+    }
+    // A reason is written for the finding it answers: one text never answers unrelated rules
+    // (the same control in both packs may share one).
+    const sameControl: Record<string, string> = { S1: 'S3BucketLoggingEnabled', SMG4: 'SecretsManagerRotationEnabled' };
+    const rulesByReason = new Map<string, Set<string>>();
+    for (const a of acks) {
+      const rule = a.id.replace(/^Annotation::/, '').replace(/^(AwsSolutions|HIPAA\.Security)-/, '').replace(/\[.*$/, '');
+      rulesByReason.set(a.reason, (rulesByReason.get(a.reason) ?? new Set()).add(sameControl[rule] ?? rule));
+    }
+    for (const [reason, rules] of rulesByReason) {
+      assert.equal(rules.size, 1, `one reason answers unrelated rules ${[...rules].join(', ')}: "${reason.slice(0, 60)}..."`);
+    }
+  });
+});
