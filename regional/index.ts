@@ -36,7 +36,7 @@ async function boot(): Promise<(req: ApiRequest) => Promise<ApiResponse>> {
     verifier: await createSessionVerifier(keys, nodeCryptoEs256),
     pepper: await loadSecret(region.code, env.DIRECTORY_PEPPER_FILE, env.DIRECTORY_PEPPER_SECRET_ID),
     originSecret: (await loadSecret(region.code, env.ORIGIN_SECRET_FILE, env.ORIGIN_SECRET_ID)).toString('utf8').trim(),
-    nowSeconds: () => Math.floor(Date.now() / 1000),
+    nowMs: () => Date.now(),
     log: (entry) => console.log(JSON.stringify({ region: region.code, ...entry })),
   });
 }

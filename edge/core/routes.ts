@@ -12,7 +12,7 @@ export type PathClass =
 
 const ID = '[A-Za-z0-9_-]{1,64}';
 const SESSION_PATHS = new RegExp(
-  `^/api/(?:me|profile|export|activity|records|records/${ID}|files|files/${ID})$`,
+  `^/api/(?:me|profile|export|activity|stats|records|records/${ID}|files|files/${ID})$`,
 );
 const FILE_PATH = new RegExp(`^/files/${ID}$`);
 const AUTH_PATH = /^\/api\/auth\/(signup|locate|login|logout)$/;

@@ -1,70 +1,186 @@
-// SiloStore over the region's own DynamoDB table.
+// SiloStore over the region's own DynamoDB table. Layout (one partition per user):
+//   USER#<id> / ACCOUNT        the account: e-mail, name, country, password hash, profile
+//   USER#<id> / REC#<id>       a health record; ids start with the time taken, so a reverse
+//                              query lists newest first
+//   USER#<id> / ACT#<id>       an activity entry; ids start with the time it happened
+//   EMAIL#<normalised> / EMAIL the e-mail claim that makes login a single lookup
 import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Account, Profile, SiloStore } from '../core/ports.ts';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { InvalidCursorError, type Account, type Activity, type HealthRecord, type Page, type PageRequest, type SiloStore } from '../core/ports.ts';
 
-const userKey = (id: string) => ({ pk: `USER#${id}`, sk: 'ACCOUNT' });
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const userPk = (id: string) => `USER#${id}`;
+const userKey = (id: string) => ({ pk: userPk(id), sk: 'ACCOUNT' });
 const emailClaimKey = (emailKey: string) => ({ pk: `EMAIL#${emailKey}`, sk: 'EMAIL' });
+const RECORD = 'REC#';
+const ACTIVITY = 'ACT#';
+const CURSOR_SK = /^(REC|ACT)#[A-Za-z0-9_-]{1,64}$/;
 
 export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStore {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const activityPut = (userId: string, a: Activity): TransactItem => ({
+    Put: { TableName: table, Item: { pk: userPk(userId), sk: `${ACTIVITY}${a.id}`, ...a } },
+  });
+  const accountExists = (userId: string): TransactItem => ({
+    ConditionCheck: { TableName: table, Key: userKey(userId), ConditionExpression: 'attribute_exists(pk)' },
+  });
+  const transact = async (items: TransactItem[]): Promise<boolean> => {
+    try {
+      await doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) return false;
+      throw err;
+    }
+  };
   const get = async (id: string) => {
     const { Item } = await doc.send(new GetCommand({ TableName: table, Key: userKey(id), ConsistentRead: true }));
-    return Item ? toAccount(Item) : undefined;
+    return Item ? (strip(Item) as unknown as Account) : undefined;
   };
+
+  async function page<T>(userId: string, prefix: string, req: PageRequest): Promise<Page<T>> {
+    let start: Record<string, string> | undefined;
+    if (req.cursor !== undefined) {
+      const sk = decodeCursor(req.cursor);
+      if (!sk.startsWith(prefix)) throw new InvalidCursorError('that cursor belongs to another listing');
+      start = { pk: userPk(userId), sk };
+    }
+    const res = await doc.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': userPk(userId), ':prefix': prefix },
+        ScanIndexForward: false,
+        Limit: req.limit,
+        ExclusiveStartKey: start,
+        ConsistentRead: true,
+      }),
+    );
+    const last = res.LastEvaluatedKey?.sk as string | undefined;
+    return { items: (res.Items ?? []).map((i) => strip(i) as T), next: last ? encodeCursor(last) : null };
+  }
+
+  /** Every sort key of the user's partition but the account itself. */
+  async function dataKeys(userId: string): Promise<string[]> {
+    const keys: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await doc.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': userPk(userId) },
+          ProjectionExpression: 'sk',
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      for (const i of res.Items ?? []) if (i.sk !== 'ACCOUNT') keys.push(i.sk as string);
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return keys;
+  }
+
   return {
-    async createAccount(account, emailKey) {
-      try {
-        await doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: table,
-                  Item: { ...emailClaimKey(emailKey), userId: account.id },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              {
-                Put: { TableName: table, Item: { ...userKey(account.id), ...account }, ConditionExpression: 'attribute_not_exists(pk)' },
-              },
-            ],
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (err instanceof TransactionCanceledException) return false;
-        throw err;
-      }
+    async createAccount(account, emailKey, activity) {
+      return transact([
+        { Put: { TableName: table, Item: { ...emailClaimKey(emailKey), userId: account.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: table, Item: { ...userKey(account.id), ...account }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        activityPut(account.id, activity),
+      ]);
     },
     async findByEmail(emailKey) {
       const { Item } = await doc.send(new GetCommand({ TableName: table, Key: emailClaimKey(emailKey), ConsistentRead: true }));
       return typeof Item?.userId === 'string' ? get(Item.userId) : undefined;
     },
     get,
-    async updateProfile(id, profile: Profile) {
+    async updateProfile(id, profile, activity) {
       const { name, ...rest } = profile;
-      try {
-        await doc.send(
-          new UpdateCommand({
+      return transact([
+        {
+          Update: {
             TableName: table,
             Key: userKey(id),
             UpdateExpression: 'SET #name = :name, profile = :profile',
-            ConditionExpression: 'attribute_exists(pk)',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(erasing)',
             ExpressionAttributeNames: { '#name': 'name' },
             ExpressionAttributeValues: { ':name': name, ':profile': rest },
-          }),
+          },
+        },
+        activityPut(id, activity),
+      ]);
+    },
+    async addRecord(userId, record, activity) {
+      const ok = await transact([
+        accountExists(userId),
+        { Put: { TableName: table, Item: { pk: userPk(userId), sk: `${RECORD}${record.id}`, ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        activityPut(userId, activity),
+      ]);
+      if (!ok) throw new Error('record not written: account missing or id taken');
+    },
+    async deleteRecord(userId, recordId, activity) {
+      return transact([
+        { Delete: { TableName: table, Key: { pk: userPk(userId), sk: `${RECORD}${recordId}` }, ConditionExpression: 'attribute_exists(pk)' } },
+        activityPut(userId, activity),
+      ]);
+    },
+    listRecords: (userId, req) => page<HealthRecord>(userId, RECORD, req),
+    listActivity: (userId, req) => page<Activity>(userId, ACTIVITY, req),
+    async addActivity(userId, activity) {
+      await transact([accountExists(userId), activityPut(userId, activity)]);
+    },
+    async beginErasure(userId) {
+      try {
+        await doc.send(
+          new UpdateCommand({ TableName: table, Key: userKey(userId), UpdateExpression: 'SET erasing = :t', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':t': true } }),
         );
-        return true;
       } catch (err) {
-        if (err instanceof ConditionalCheckFailedException) return false;
-        throw err;
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
       }
+    },
+    async eraseData(userId) {
+      const keys = await dataKeys(userId);
+      for (let i = 0; i < keys.length; i += 25) {
+        let requests = keys.slice(i, i + 25).map((sk) => ({ DeleteRequest: { Key: { pk: userPk(userId), sk } } }));
+        // BatchWrite may leave some items unprocessed under throttling: resend those, boundedly.
+        for (let attempt = 0; requests.length && attempt < 5; attempt++) {
+          const res = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+          requests = (res.UnprocessedItems?.[table] ?? []) as typeof requests;
+          if (requests.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        }
+        if (requests.length) throw new Error(`${requests.length} items were left unprocessed`);
+      }
+    },
+    async eraseAccount(userId, emailKey) {
+      await doc.send(
+        new TransactWriteCommand({
+          TransactItems: [{ Delete: { TableName: table, Key: emailClaimKey(emailKey) } }, { Delete: { TableName: table, Key: userKey(userId) } }],
+        }),
+      );
     },
   };
 }
 
-function toAccount(item: Record<string, unknown>): Account {
-  const { pk: _pk, sk: _sk, ...account } = item;
-  return account as unknown as Account;
+function strip(item: Record<string, unknown>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest;
+}
+
+// Cursors are the last sort key, base64url-encoded: opaque to clients, and harmless when forged,
+// because every query is pinned to the caller's own partition.
+const encodeCursor = (sk: string) => Buffer.from(sk, 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string): string {
+  const sk = /^[A-Za-z0-9_-]{1,128}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  if (!CURSOR_SK.test(sk)) throw new InvalidCursorError('that cursor was not issued by this API');
+  return sk;
 }

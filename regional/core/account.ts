@@ -1,4 +1,5 @@
 // The signed-in user's own account and profile.
+import { activityEntry } from './activity.ts';
 import { readJson } from './body.ts';
 import type { SiloContext } from './context.ts';
 import { ApiError } from './errors.ts';
@@ -20,7 +21,7 @@ export async function getProfile(ctx: SiloContext, req: ApiRequest): Promise<Api
 export async function putProfile(ctx: SiloContext, req: ApiRequest): Promise<ApiResponse> {
   const account = await requireAccount(ctx, req);
   const profile = readJson(req, profileBody);
-  if (!(await ctx.silo.updateProfile(account.id, profile))) {
+  if (!(await ctx.silo.updateProfile(account.id, profile, activityEntry(ctx, 'profile_update')))) {
     throw new ApiError(401, 'session_invalid', 'Your session is not valid any more. Sign in again.');
   }
   ctx.log({ event: 'profile_update', user: account.id });

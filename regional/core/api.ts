@@ -1,21 +1,41 @@
 // The silo API: origin check, route table, and the one place errors become responses.
 import { timingSafeEqual } from 'node:crypto';
 import { getMe, getProfile, putProfile } from './account.ts';
+import { listActivity } from './activity.ts';
 import { locate, login, logout, signup } from './auth.ts';
 import type { SiloContext } from './context.ts';
+import { eraseMe, exportData, stats } from './data-subject.ts';
 import { ApiError } from './errors.ts';
 import { toErrorResponse, type ApiRequest, type ApiResponse } from './http.ts';
+import { InvalidCursorError } from './ports.ts';
+import { addRecord, deleteRecord, listRecords } from './records.ts';
 
-type Handler = (ctx: SiloContext, req: ApiRequest) => Promise<ApiResponse> | ApiResponse;
+type Handler = (ctx: SiloContext, req: ApiRequest, id: string) => Promise<ApiResponse> | ApiResponse;
 
+/** Route templates; `:id` matches the same raw id alphabet the edge allows. */
 const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/api/auth/signup': { POST: signup },
   '/api/auth/locate': { POST: locate },
   '/api/auth/login': { POST: login },
   '/api/auth/logout': { POST: logout },
-  '/api/me': { GET: getMe },
+  '/api/me': { GET: getMe, DELETE: eraseMe },
   '/api/profile': { GET: getProfile, PUT: putProfile },
+  '/api/records': { GET: listRecords, POST: addRecord },
+  '/api/records/:id': { DELETE: deleteRecord },
+  '/api/activity': { GET: listActivity },
+  '/api/stats': { GET: stats },
+  '/api/export': { GET: exportData },
 };
+
+const ID_SEGMENT = /^(\/api\/[a-z]+)\/([A-Za-z0-9_-]{1,64})$/;
+
+/** The template a raw path matches, and its id; never decodes the path. */
+function match(path: string): { template: string; id: string } | undefined {
+  if (Object.hasOwn(ROUTES, path) && !path.includes(':')) return { template: path, id: '' };
+  const m = ID_SEGMENT.exec(path);
+  const template = m ? `${m[1]}/:id` : undefined;
+  return template && Object.hasOwn(ROUTES, template) ? { template, id: m![2]! } : undefined;
+}
 
 export const ORIGIN_SECRET_HEADER = 'x-residency-origin-secret';
 
@@ -27,10 +47,11 @@ export function createApi(ctx: SiloContext): (req: ApiRequest) => Promise<ApiRes
     try {
       res = await dispatch(ctx, secret, req);
     } catch (err) {
+      if (err instanceof InvalidCursorError) err = new ApiError(400, 'invalid_cursor', 'cursor: use the nextCursor of the previous page.', 'cursor');
       if (!(err instanceof ApiError)) ctx.log({ event: 'error', kind: err instanceof Error ? err.name : 'unknown' });
       res = toErrorResponse(err);
     }
-    ctx.log({ event: 'request', method: req.method, route: routeName(req.path), status: res.status, ms: Math.round(performance.now() - started) });
+    ctx.log({ event: 'request', method: req.method, route: match(req.path)?.template ?? 'unmatched', status: res.status, ms: Math.round(performance.now() - started) });
     return res;
   };
 }
@@ -44,18 +65,14 @@ async function dispatch(ctx: SiloContext, secret: Buffer, req: ApiRequest): Prom
   if (edgeRegion !== undefined && edgeRegion !== ctx.region.code) {
     throw new ApiError(421, 'wrong_region', 'This request was meant for another region.');
   }
-  const methods = Object.hasOwn(ROUTES, req.path) ? ROUTES[req.path]! : undefined;
-  if (!methods) throw new ApiError(404, 'not_found', 'There is nothing at this path.');
+  const route = match(req.path);
+  if (!route) throw new ApiError(404, 'not_found', 'There is nothing at this path.');
+  const methods = ROUTES[route.template]!;
   const handler = Object.hasOwn(methods, req.method) ? methods[req.method] : undefined;
   if (!handler) {
     throw new ApiError(405, 'method_not_allowed', 'This path does not accept that method.', undefined, {
       allow: Object.keys(methods).join(', '),
     });
   }
-  return handler(ctx, req);
-}
-
-/** Route templates only, so ids never reach the logs. */
-function routeName(path: string): string {
-  return Object.hasOwn(ROUTES, path) ? path : 'unmatched';
+  return handler(ctx, req, route.id);
 }

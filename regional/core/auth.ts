@@ -1,9 +1,10 @@
 // Sign-up, locate, login, logout.
-import { randomBytes } from 'node:crypto';
 import { mintSession } from '../../session/sign.ts';
+import { activityEntry } from './activity.ts';
+import { randomId } from './ids.ts';
 import { blindIndex, normaliseEmail } from './blind-index.ts';
 import { readJson } from './body.ts';
-import type { SiloContext } from './context.ts';
+import { nowSeconds, type SiloContext } from './context.ts';
 import { clearSessionCookie, hintCookie, sessionCookie } from './cookies.ts';
 import { ApiError } from './errors.ts';
 import { json, noContent, type ApiRequest, type ApiResponse } from './http.ts';
@@ -11,7 +12,6 @@ import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords.ts
 import { userView } from './session.ts';
 import { EMAIL_FIELD_CODES, SIGNUP_FIELD_CODES, locateBody, loginBody, signupBody } from './schemas.ts';
 
-const newUserId = () => randomBytes(16).toString('base64url');
 
 export async function signup(ctx: SiloContext, req: ApiRequest): Promise<ApiResponse> {
   const body = readJson(req, signupBody, SIGNUP_FIELD_CODES);
@@ -28,12 +28,12 @@ export async function signup(ctx: SiloContext, req: ApiRequest): Promise<ApiResp
   const emailKey = normaliseEmail(body.email);
   const index = blindIndex(ctx.pepper, body.email);
   const account = {
-    id: newUserId(),
+    id: randomId(),
     email: body.email.trim(),
     name: body.name,
     country: body.country,
     passwordHash: await hashPassword(body.password),
-    createdAt: new Date(ctx.nowSeconds() * 1000).toISOString(),
+    createdAt: new Date(ctx.nowMs()).toISOString(),
     profile: { dateOfBirth: null, phone: null, address: null },
   };
   // Directory first: it is global, so it is where "taken in any region" is decided. If the silo
@@ -41,12 +41,12 @@ export async function signup(ctx: SiloContext, req: ApiRequest): Promise<ApiResp
   if (!(await ctx.directory.claim(index, ctx.region.code))) throw emailTaken();
   let created = false;
   try {
-    created = await ctx.silo.createAccount(account, emailKey);
+    created = await ctx.silo.createAccount(account, emailKey, activityEntry(ctx, 'signup'));
   } finally {
     if (!created) await ctx.directory.release(index, ctx.region.code);
   }
   if (!created) throw emailTaken();
-  const token = await mintSession(ctx.signer, account.id, ctx.nowSeconds());
+  const token = await mintSession(ctx.signer, account.id, nowSeconds(ctx));
   ctx.log({ event: 'signup', user: account.id });
   return json(201, { user: userView(ctx, account) }, [sessionCookie(token), hintCookie(ctx.region.code)]);
 }
@@ -64,10 +64,11 @@ export async function login(ctx: SiloContext, req: ApiRequest): Promise<ApiRespo
   const body = readJson(req, loginBody, EMAIL_FIELD_CODES);
   const account = await ctx.silo.findByEmail(normaliseEmail(body.email));
   const ok = await verifyPassword(body.password, account?.passwordHash ?? (await DUMMY_HASH_PROMISE));
-  if (!account || !ok) {
+  if (!account || !ok || account.erasing) {
     throw new ApiError(401, 'invalid_credentials', 'That e-mail and password do not match an account.');
   }
-  const token = await mintSession(ctx.signer, account.id, ctx.nowSeconds());
+  await ctx.silo.addActivity(account.id, activityEntry(ctx, 'login'));
+  const token = await mintSession(ctx.signer, account.id, nowSeconds(ctx));
   ctx.log({ event: 'login', user: account.id });
   return json(200, { user: userView(ctx, account) }, [sessionCookie(token), hintCookie(ctx.region.code)]);
 }

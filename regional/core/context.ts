@@ -4,6 +4,8 @@ import type { TokenSigner } from '../../session/sign.ts';
 import type { SessionVerifier } from '../../session/verify.ts';
 import type { DirectoryStore, SiloStore } from './ports.ts';
 
+export const nowSeconds = (ctx: SiloContext) => Math.floor(ctx.nowMs() / 1000);
+
 export interface SiloContext {
   region: Region;
   catalog: Catalog;
@@ -13,7 +15,7 @@ export interface SiloContext {
   verifier: SessionVerifier;
   pepper: Uint8Array;
   originSecret: string;
-  nowSeconds(): number;
+  nowMs(): number;
   /** Structured operational log. Callers pass ids and codes only: never tokens, e-mails or names. */
   log(entry: Record<string, string | number | boolean>): void;
 }

@@ -17,6 +17,8 @@ export type ApiErrorCode =
   | 'wrong_region'
   | 'signup_unavailable'
   | 'not_found'
+  | 'invalid_cursor'
+  | 'erasure_incomplete'
   | 'method_not_allowed'
   | 'internal_error';
 

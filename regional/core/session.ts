@@ -1,15 +1,16 @@
 // Re-verifying the session in the silo (defence in depth: the edge already did, but a silo
 // trusts nothing it cannot check itself).
 import { SESSION_COOKIE } from '../../session/claims.ts';
-import type { SiloContext } from './context.ts';
+import { nowSeconds, type SiloContext } from './context.ts';
 import { ApiError } from './errors.ts';
 import { cookie, type ApiRequest } from './http.ts';
 import type { Account } from './ports.ts';
 
-export async function requireAccount(ctx: SiloContext, req: ApiRequest): Promise<Account> {
+/** The signed-in caller's account. An account being erased serves nothing but its erasure. */
+export async function requireAccount(ctx: SiloContext, req: ApiRequest, opts: { allowErasing?: boolean } = {}): Promise<Account> {
   const token = cookie(req, SESSION_COOKIE);
   if (!token) throw new ApiError(401, 'unauthenticated', 'Sign in to continue.');
-  const session = await ctx.verifier.verify(token, ctx.nowSeconds());
+  const session = await ctx.verifier.verify(token, nowSeconds(ctx));
   if (!session) throw new ApiError(401, 'session_invalid', 'Your session is not valid any more. Sign in again.');
   if (session.rgn !== ctx.region.code) {
     throw new ApiError(421, 'wrong_region', 'This session belongs to another region and cannot be served here.');
@@ -19,7 +20,9 @@ export async function requireAccount(ctx: SiloContext, req: ApiRequest): Promise
     throw new ApiError(401, 'session_invalid', 'Your session is not valid any more. Sign in again.');
   }
   const account = await ctx.silo.get(session.sub);
-  if (!account) throw new ApiError(401, 'session_invalid', 'Your session is not valid any more. Sign in again.');
+  if (!account || (account.erasing && !opts.allowErasing)) {
+    throw new ApiError(401, 'session_invalid', 'Your session is not valid any more. Sign in again.');
+  }
   return account;
 }
 

@@ -38,6 +38,7 @@ let endpoint: string;
 const keys: PublicKeyEntry[] = [];
 const signers = new Map<string, CryptoKey>();
 const logs: string[] = [];
+let tick = 0;
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'residency-regional-'));
@@ -77,7 +78,8 @@ async function silo(region: string, overrides: Partial<Parameters<typeof createA
     verifier: await createSessionVerifier(keys),
     pepper: new Uint8Array(32).fill(7),
     originSecret: `secret-of-${region}-that-is-long-enough`,
-    nowSeconds: () => NOW,
+    // A clock that ticks a millisecond per reading, frozen otherwise: order is deterministic.
+    nowMs: () => NOW * 1000 + tick++,
     log: (e: Record<string, unknown>) => logs.push(JSON.stringify(e)),
     ...overrides,
   };
@@ -99,7 +101,8 @@ describe('sign-up', () => {
     assert.equal(res.status, 201, res.body);
     const user = res.json.user;
     assert.deepEqual({ ...user, id: 'x' }, { id: 'x', email: 'ana@example.com', name: 'Person ana', country: 'IE', region: 'eu-west-1', regionLabel: 'Europe (Ireland)', jurisdiction: 'EU' });
-    assert.deepEqual(await counts(), { eu: before.eu + 2, us: before.us, dir: before.dir + 1 });
+    // The account, its e-mail claim and its first activity entry.
+    assert.deepEqual(await counts(), { eu: before.eu + 3, us: before.us, dir: before.dir + 1 });
     const session = res.cookies.find((c) => c.startsWith('__Host-session='))!;
     const verified = await (await createSessionVerifier(keys)).verify(session.split(';')[0]!.split('=')[1]!, NOW);
     assert.deepEqual(verified && { sub: verified.sub, rgn: verified.rgn }, { sub: user.id, rgn: 'eu-west-1' });
@@ -224,3 +227,129 @@ test('logs carry no e-mail, password, name or token', () => {
   for (const secret of ['@example.com', 'password-of-', 'Person ', 'eyJ', 'Ana María']) assert.ok(!all.includes(secret), secret);
 });
 
+
+describe('health records, activity, stats', () => {
+  const signIn = async (region: string, who: ReturnType<typeof person>) => {
+    const s = await silo(region);
+    let res = await s.post('/api/auth/signup', who);
+    if (res.status === 409) res = await s.post('/api/auth/login', { email: who.email, password: who.password });
+    return { s, cookie: res.cookies.find((c) => c.startsWith('__Host-session='))!.split(';')[0]! };
+  };
+  const at = (minutesAgo: number) => new Date((NOW - minutesAgo * 60) * 1000).toISOString();
+
+  test('records are validated per kind and unit, listed newest first, paginated with an opaque cursor', async () => {
+    const { s, cookie } = await signIn('eu-west-1', person('rita'));
+    const valid = [
+      { kind: 'heart_rate', unit: 'bpm', value: 62, takenAt: at(50) },
+      { kind: 'blood_oxygen', unit: '%', value: 98, takenAt: at(40) },
+      { kind: 'blood_glucose', unit: 'mg/dL', value: 95, takenAt: at(30) },
+      { kind: 'weight', unit: 'kg', value: 71.5, takenAt: at(20) },
+      { kind: 'blood_pressure', unit: 'mmHg', value: { systolic: 121, diastolic: 79 }, takenAt: at(10) },
+    ];
+    for (const r of valid) assert.equal((await s.post('/api/records', r, { cookie })).status, 201, JSON.stringify(r));
+    const invalid: [unknown, string][] = [
+      [{ ...valid[0], value: 400 }, 'value'],
+      [{ ...valid[0], unit: 'kg' }, 'unit'],
+      [{ ...valid[2], unit: 'mmol/L', value: 95 }, 'value'],
+      [{ ...valid[4], value: { systolic: 70, diastolic: 90 } }, 'value.systolic'],
+      [{ ...valid[0], takenAt: 'yesterday' }, 'takenAt'],
+      [{ ...valid[0], takenAt: new Date((NOW + 3600) * 1000).toISOString() }, 'takenAt'],
+      [{ ...valid[0], kind: 'mood' }, 'kind'],
+      [{ ...valid[0], note: 'extra' }, ''],
+    ];
+    for (const [body, field] of invalid) {
+      const res = await s.post('/api/records', body, { cookie });
+      assert.deepEqual([res.status, res.json.error], [400, 'invalid_request'], JSON.stringify(body));
+      if (field) assert.equal(res.json.field, field, JSON.stringify(res.json));
+    }
+    const first = await s.get('/api/records?limit=2', { cookie });
+    assert.deepEqual(first.json.records.map((r: { kind: string }) => r.kind), ['blood_pressure', 'weight']);
+    assert.equal(typeof first.json.nextCursor, 'string');
+    const rest = await s.get(`/api/records?limit=10&cursor=${first.json.nextCursor}`, { cookie });
+    assert.deepEqual(rest.json.records.map((r: { kind: string }) => r.kind), ['blood_glucose', 'blood_oxygen', 'heart_rate']);
+    assert.equal(rest.json.nextCursor, null);
+    assert.equal((await s.get('/api/records?cursor=bm9wZQ', { cookie })).json.error, 'invalid_cursor');
+    assert.equal((await s.get('/api/records?limit=1000', { cookie })).status, 400);
+    const st = await s.get('/api/stats', { cookie });
+    assert.deepEqual(st.json.records, { total: 5, byKind: { heart_rate: 1, blood_oxygen: 1, blood_glucose: 1, weight: 1, blood_pressure: 1 } });
+  });
+
+  test("another user's record answers exactly like a missing one, and stays", async () => {
+    const a = await signIn('eu-west-1', person('sara'));
+    const b = await signIn('eu-west-1', person('tom'));
+    const rec = (await a.s.post('/api/records', { kind: 'heart_rate', unit: 'bpm', value: 70, takenAt: at(5) }, { cookie: a.cookie })).json.record;
+    const foreign = await b.s.del(`/api/records/${rec.id}`, { cookie: b.cookie });
+    const missing = await b.s.del('/api/records/000000000nothing', { cookie: b.cookie });
+    assert.deepEqual([foreign.status, foreign.body], [missing.status, missing.body]);
+    assert.equal(foreign.status, 404);
+    assert.deepEqual((await b.s.get('/api/records', { cookie: b.cookie })).json.records, []);
+    assert.equal((await a.s.get('/api/records', { cookie: a.cookie })).json.records.length, 1);
+    assert.equal((await a.s.del(`/api/records/${rec.id}`, { cookie: a.cookie })).status, 204);
+    assert.equal((await a.s.del(`/api/records/${rec.id}`, { cookie: a.cookie })).status, 404);
+  });
+
+  test('every change is in the activity trail, newest first, without PII', async () => {
+    const { s, cookie } = await signIn('eu-west-1', person('uma'));
+    await s.put('/api/profile', { name: 'Uma Secret', dateOfBirth: null, phone: '+353 1 999 9999', address: null }, { cookie });
+    await s.post('/api/records', { kind: 'weight', unit: 'kg', value: 60, takenAt: at(1) }, { cookie });
+    const trail = (await s.get('/api/activity', { cookie })).json.activity;
+    assert.deepEqual(trail.map((e: { action: string }) => e.action), ['record_add', 'profile_update', 'signup']);
+    assert.equal(trail[0].detail, 'weight');
+    assert.ok(!JSON.stringify(trail).includes('Uma Secret') && !JSON.stringify(trail).includes('999'));
+  });
+});
+
+describe('export and erasure', () => {
+  test('export holds everything the silo has about the user and nothing secret', async () => {
+    const s = await silo('us-east-2');
+    const res = await s.post('/api/auth/signup', person('vic', 'US'));
+    const cookie = res.cookies[0]!.split(';')[0]!;
+    await s.post('/api/records', { kind: 'heart_rate', unit: 'bpm', value: 55, takenAt: new Date(NOW * 1000).toISOString() }, { cookie });
+    const exp = await s.get('/api/export', { cookie });
+    assert.equal(exp.status, 200);
+    assert.match(exp.headers['content-disposition']!, /attachment; filename="my-data.json"/);
+    assert.deepEqual(exp.json.storedIn, { region: 'us-east-2', label: 'United States (Ohio)', jurisdiction: 'US' });
+    assert.equal(exp.json.account.email, 'vic@example.com');
+    assert.equal(exp.json.records.length, 1);
+    assert.deepEqual(exp.json.activity.map((a: { action: string }) => a.action), ['export', 'record_add', 'signup']);
+    assert.ok(!exp.body.includes('scrypt') && !exp.body.includes('passwordHash'));
+  });
+
+  const itemsOf = async (table: string, needle: string) =>
+    ((await client().send(new ScanCommand({ TableName: table }))).Items ?? []).filter((i) => JSON.stringify(i).includes(needle));
+
+  test('erasure removes everything of the user in the silo and the directory; the old session and the password stop working', async () => {
+    const s = await silo('eu-west-1');
+    const who = person('wes');
+    const res = await s.post('/api/auth/signup', who);
+    const cookie = res.cookies[0]!.split(';')[0]!;
+    const id = res.json.user.id;
+    await s.post('/api/records', { kind: 'heart_rate', unit: 'bpm', value: 80, takenAt: new Date(NOW * 1000).toISOString() }, { cookie });
+    const dirBefore = await count('directory');
+    const erased = await s.del('/api/me', { cookie });
+    assert.equal(erased.status, 204);
+    assert.ok(erased.cookies.some((c) => c.startsWith('__Host-session=;')));
+    assert.deepEqual(await itemsOf('silo-eu-west-1', id), []);
+    assert.deepEqual(await itemsOf('silo-eu-west-1', 'wes@example.com'), []);
+    assert.equal(await count('directory'), dirBefore - 1);
+    assert.equal((await s.get('/api/me', { cookie })).status, 401);
+    assert.equal((await s.post('/api/auth/login', { email: who.email, password: who.password })).status, 401);
+    assert.equal((await s.post('/api/auth/signup', who)).status, 201, 'the e-mail is free again');
+  });
+
+  test('a failed erasure is reported, the account serves nothing, and calling again finishes it', async () => {
+    const healthy = dynamoSiloStore(client(), 'silo-eu-west-1');
+    let failures = 3;
+    const flaky = await silo('eu-west-1', {
+      silo: { ...healthy, eraseData: async (u) => (failures-- > 0 ? Promise.reject(new Error('throttled')) : healthy.eraseData(u)) },
+    });
+    const res = await flaky.post('/api/auth/signup', person('xia'));
+    const cookie = res.cookies[0]!.split(';')[0]!;
+    const first = await flaky.del('/api/me', { cookie });
+    assert.deepEqual([first.status, first.json.error, first.headers['retry-after']], [503, 'erasure_incomplete', '60']);
+    assert.equal((await flaky.get('/api/me', { cookie })).status, 401, 'nothing is served from an account being erased');
+    assert.equal((await flaky.post('/api/auth/login', { email: 'xia@example.com', password: 'password-of-xia' })).status, 401);
+    assert.equal((await flaky.del('/api/me', { cookie })).status, 204);
+    assert.deepEqual(await itemsOf('silo-eu-west-1', res.json.user.id), []);
+  });
+});

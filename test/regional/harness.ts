@@ -14,16 +14,19 @@ export interface TestSilo {
   get(path: string, headers?: Record<string, string>): Promise<TestReply>;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<TestReply>;
   put(path: string, body: unknown, headers?: Record<string, string>): Promise<TestReply>;
+  del(path: string, headers?: Record<string, string>): Promise<TestReply>;
 }
 
 export function api(handle: (req: ApiRequest) => Promise<ApiResponse>, originSecret: string): TestSilo {
   const raw: TestSilo['raw'] = async (req) => {
     const { cookie, ...headers } = req.headers ?? {};
+    const [path, qs] = req.path.split('?') as [string, string | undefined];
     const res = await handle({
-      query: {},
+      query: Object.fromEntries(new URLSearchParams(qs ?? '')),
       cookies: cookie ? cookie.split(';').map((c) => c.trim()) : [],
       body: new Uint8Array(),
       ...req,
+      path,
       headers,
     });
     return { ...res, json: res.body ? JSON.parse(res.body) : undefined };
@@ -41,5 +44,6 @@ export function api(handle: (req: ApiRequest) => Promise<ApiResponse>, originSec
     get: (path, headers) => raw({ method: 'GET', path, headers: withSecret(headers) }),
     post: (path, body, headers) => send('POST', path, body, headers),
     put: (path, body, headers) => send('PUT', path, body, headers),
+    del: (path, headers) => raw({ method: 'DELETE', path, headers: withSecret(headers) }),
   };
 }
