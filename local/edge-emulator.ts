@@ -228,6 +228,8 @@ function proxy(res: ServerResponse, r: Extract<Checked, { uri: string }>, body: 
   });
 }
 
+const STATIC_KEY = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+
 const CONTENT_TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
   js: 'text/javascript; charset=utf-8',
@@ -242,19 +244,18 @@ export const contentTypeOf = (key: string) => CONTENT_TYPES[key.split('.').pop()
 /** Default behaviour: the global static bucket, with the SPA fallback CloudFront's custom error responses give. */
 async function serveStatic(req: IncomingMessage, res: ServerResponse, uri: string, opts: EmulatorOptions) {
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, cloudFrontError('MethodNotAllowed'));
-  let key: string;
-  try {
-    key = decodeURIComponent(uri.slice(1));
-  } catch {
-    key = '';
-  }
+  // S3 keys are flat; the emulator's s3rver maps them onto folders. So a key is used only when it
+  // is plainly a file of the app (no decoding, no '..', no empty segment); anything else gets the
+  // SPA's index.html, as CloudFront's custom error response would for a missing key.
+  let key = uri.slice(1);
   if (key === '' || key.endsWith('/')) key += 'index.html';
+  if (!STATIC_KEY.test(key)) key = 'index.html';
   const get = (k: string) => opts.staticS3.send(new GetObjectCommand({ Bucket: opts.staticBucket, Key: k }));
   let obj;
   try {
     obj = await get(key);
   } catch (err) {
-    if (!(err instanceof NoSuchKey)) throw err;
+    if (!(err instanceof NoSuchKey)) opts.log(`static bucket: ${(err as Error).name} for a request; serving index.html`);
     obj = await get('index.html');
   }
   const bytes = Buffer.from(await obj.Body!.transformToByteArray());

@@ -64,16 +64,20 @@ export function toEvent(req: IncomingMessage, body: Buffer): FunctionUrlEvent {
 }
 
 const server = createServer(async (req, res) => {
+  const tooLarge = () =>
+    res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ message: 'Request Entity Too Large' }));
+  if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) {
+    req.resume();
+    return tooLarge();
+  }
   const chunks: Buffer[] = [];
   let size = 0;
+  // Read to the end even past the limit, so the 413 reaches the client instead of a reset.
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_REQUEST_BYTES) {
-      res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Request Entity Too Large' }));
-      return;
-    }
-    chunks.push(chunk);
+    if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
   }
+  if (size > MAX_REQUEST_BYTES) return tooLarge();
   try {
     const result = await handler(toEvent(req, Buffer.concat(chunks)));
     const headers: Record<string, string | string[]> = { ...result.headers };

@@ -9,6 +9,24 @@ import { parseCatalog, type Catalog } from '../catalog/schema.ts';
 export const runningCatalogFile = (dataDir: string) => join(dataDir, 'catalog', 'running.json');
 export const applyLogFile = (dataDir: string) => join(dataDir, 'catalog', 'apply-log.jsonl');
 
+export const deploymentFile = (dataDir: string) => join(dataDir, 'catalog', 'deployed.json');
+
+/** What the edge last did with the running catalog: the CLI waits for this after an apply. */
+export interface Deployment {
+  etag: string;
+  ok: boolean;
+  error?: string;
+}
+
+export function recordDeployment(dataDir: string, d: Deployment): void {
+  writeFileSync(`${deploymentFile(dataDir)}.tmp`, JSON.stringify(d));
+  renameSync(`${deploymentFile(dataDir)}.tmp`, deploymentFile(dataDir));
+}
+
+export function readDeployment(dataDir: string): Deployment | undefined {
+  return existsSync(deploymentFile(dataDir)) ? (JSON.parse(readFileSync(deploymentFile(dataDir), 'utf8')) as Deployment) : undefined;
+}
+
 export const etagOf = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
 export interface RunningCatalog {

@@ -11,7 +11,7 @@ import { loadCheckedCatalog } from '../catalog/load.ts';
 import type { Catalog } from '../catalog/schema.ts';
 import { CONFIG_FILE_NAME } from '../edge/adapters/lambda-edge.ts';
 import { buildEdgeConfig, type RegionTarget } from '../edge/build/edge-config.ts';
-import { DIRECTORY_TABLE, DIRECTORY_TABLE_KEYS, SILO_TABLE_KEYS, siloBucketName, siloTableName } from '../regional/adapters/tables.ts';
+import { DIRECTORY_TABLE, DIRECTORY_TABLE_KEYS, SILO_TABLE_KEYS, SILO_TTL_ATTRIBUTE, siloBucketName, siloTableName } from '../regional/adapters/tables.ts';
 import { LOCAL_CREDENTIALS, localS3 } from './aws-clients.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { createEdgeEmulator } from './edge-emulator.ts';
@@ -22,7 +22,7 @@ import { startS3rver } from './s3rver.ts';
 import { ensureLocalSecrets } from './secrets.ts';
 import { manifestPath, readSettings } from './settings.ts';
 import { publishApp } from './static-site.ts';
-import { readRunningCatalog, runningCatalogFile, writeRunningCatalog } from './running-catalog.ts';
+import { readRunningCatalog, recordDeployment, runningCatalogFile, writeRunningCatalog } from './running-catalog.ts';
 
 const STATIC_BUCKET = 'residency-static';
 const GLOBAL_REGION = 'us-east-1';
@@ -92,7 +92,7 @@ async function main() {
             dataDir: join(siloDir, 'dynamodb'),
             port: await freePort(),
             region: code,
-            tables: [{ name: table, ...SILO_TABLE_KEYS }],
+            tables: [{ name: table, ...SILO_TABLE_KEYS, ttlAttribute: SILO_TTL_ATTRIBUTE }],
           }),
           startS3rver(supervisor, { name: `${code}-s3`, dataDir: join(siloDir, 's3'), port: await freePort(), region: code, buckets: [bucket] }),
         ]);
@@ -137,8 +137,11 @@ async function main() {
     const edgeDir = join(dataDir, 'edge');
     mkdirSync(edgeDir, { recursive: true });
     copyFileSync(join(dist, 'edge', 'index.js'), join(edgeDir, 'index.js'));
-    const writeEdgeConfig = (c: Catalog) =>
-      writeFileSync(join(edgeDir, CONFIG_FILE_NAME), `${JSON.stringify(buildEdgeConfig(c, targets, secrets.publicKeys), null, 2)}\n`, { mode: 0o600 });
+    // Keys of regions the catalog no longer has are not deployed (their sessions route nowhere).
+    const writeEdgeConfig = (c: Catalog) => {
+      const keys = secrets.publicKeys.filter((k) => c.regions.some((r) => r.code === k.region));
+      writeFileSync(join(edgeDir, CONFIG_FILE_NAME), `${JSON.stringify(buildEdgeConfig(c, targets, keys), null, 2)}\n`, { mode: 0o600 });
+    };
     writeEdgeConfig(catalog);
     const sha256 = createHash('sha256').update(readFileSync(join(edgeDir, 'index.js'))).digest('hex');
     const { server: emulator, reload: reloadEdge } = createEdgeEmulator({
@@ -156,12 +159,15 @@ async function main() {
     // An apply (npm run regions -- apply) rewrites the running catalog: deploy it to the edge as
     // a new function version would be, without a restart. Silo APIs watch the same file.
     watchFile(runningFile, { interval: 500 }, () => {
+      let etag = '';
       try {
-        const { catalog: next, etag } = readRunningCatalog(dataDir);
-        writeEdgeConfig(next);
+        ({ etag } = readRunningCatalog(dataDir));
+        writeEdgeConfig(readRunningCatalog(dataDir).catalog);
         reloadEdge();
+        recordDeployment(dataDir, { etag, ok: true });
         console.log(`  ✓ edge: running catalog ${etag} deployed`);
       } catch (err) {
+        recordDeployment(dataDir, { etag, ok: false, error: (err as Error).message });
         console.error(`  ! edge: the running catalog was not deployed: ${(err as Error).message}`);
       }
     });
@@ -188,6 +194,8 @@ async function main() {
       console.log(`  ${r.code.padEnd(15)} ${r.label} [${r.jurisdiction}, ${r.status}]  ${join(dataDir, 'regions', r.code)}`);
     }
     console.log(`  ${'global'.padEnd(15)} directory (blind index -> region, no PII)  ${globalDir}`);
+    console.log('\nNote: DynamoDB Local has no bind-address option and listens on every interface; keep this stack');
+    console.log('to synthetic data, or run it on a machine whose firewall refuses inbound connections.');
     console.log(`\nManifest: ${manifestPath(dataDir)}   Logs: ${manifest.logs}   Stop: Ctrl-C   Wipe: npm run wipe`);
   } catch (err) {
     console.error(`\nThe local stack could not start: ${(err as Error).message}`);

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Catalog } from '../catalog/schema.ts';
 import { localDynamo } from '../local/aws-clients.ts';
 import type { StackManifest } from '../local/manifest.ts';
-import { readRunningCatalog, writeRunningCatalog, type ApplyRecord } from '../local/running-catalog.ts';
+import { readDeployment, readRunningCatalog, writeRunningCatalog, type ApplyRecord, type Deployment } from '../local/running-catalog.ts';
 import { manifestPath } from '../local/settings.ts';
 
 export interface LocalTarget {
@@ -16,6 +16,8 @@ export interface LocalTarget {
   silos: string[];
   usersByRegion(): Promise<Record<string, number>>;
   apply(catalog: Catalog, expectedEtag: string, record: Omit<ApplyRecord, 'from' | 'to'>): string;
+  /** What the running edge made of catalog `etag`, or undefined if it did not answer in time. */
+  awaitDeployment(etag: string, timeoutMs?: number): Promise<Deployment | undefined>;
 }
 
 export function openLocalTarget(dataDir: string): LocalTarget {
@@ -49,5 +51,14 @@ export function openLocalTarget(dataDir: string): LocalTarget {
       return counts;
     },
     apply: (next, expected, record) => writeRunningCatalog(dataDir, next, expected, record),
+    async awaitDeployment(etag, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const d = readDeployment(dataDir);
+        if (d?.etag === etag) return d;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      return undefined;
+    },
   };
 }

@@ -105,7 +105,14 @@ async function run(): Promise<number> {
         source: opts.catalog,
         changes: plan.changes.map((c) => `${c.subject}: ${c.change}`),
       });
-      console.log(`Applied (running catalog ${etag}). The edge and the silos pick it up within a few seconds; no restart needed.`);
+      const deployed = await t.awaitDeployment(etag);
+      if (!deployed) return fail(`Applied (running catalog ${etag}), but the edge did not confirm it within 10 s: is the stack running?`);
+      if (!deployed.ok) {
+        // Put the previous catalog back, so that silos and edge do not disagree.
+        t.apply(t.running, etag, { at: new Date().toISOString(), who: `${userInfo().username}@${hostname()}`, source: 'rollback', changes: [`rolled back ${etag}: ${deployed.error}`] });
+        return fail(`Not applied: the edge could not deploy catalog ${etag} (${deployed.error}); the previous catalog was restored.`);
+      }
+      console.log(`Applied: running catalog ${etag} is deployed at the edge; the silos reload it within a second. No restart needed.`);
       return 0;
     }
     case 'add-region': {

@@ -44,6 +44,10 @@ async function boot(): Promise<(req: ApiRequest) => Promise<ApiResponse>> {
 let api: Promise<(req: ApiRequest) => Promise<ApiResponse>> | undefined;
 
 export async function handler(event: FunctionUrlEvent): Promise<FunctionUrlResult> {
-  api ??= boot();
+  // A failed start is not cached: the next invocation tries again (as a new Lambda instance would).
+  api ??= boot().catch((err: unknown) => {
+    api = undefined;
+    throw err;
+  });
   return toFunctionUrl(await (await api)(fromFunctionUrl(event)));
 }

@@ -17,6 +17,8 @@ export const SUBJECT_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 
 export interface SessionClaims {
   sub: string;
+  /** Session id: the silo keeps a record of it, so that sign-out ends the session for real. */
+  sid: string;
   rgn: string;
   iat: number;
   exp: number;
@@ -31,6 +33,8 @@ export interface PublicKeyEntry {
 
 export interface VerifiedSession {
   sub: string;
+  /** Absent only in tokens that carry none; the silos require it, the edge does not need it. */
+  sid?: string;
   rgn: string;
   exp: number;
 }

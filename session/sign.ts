@@ -12,9 +12,9 @@ export interface TokenSigner {
 
 const encoder = new TextEncoder();
 
-export async function mintSession(signer: TokenSigner, sub: string, nowSeconds: number): Promise<string> {
+export async function mintSession(signer: TokenSigner, sub: string, sid: string, nowSeconds: number): Promise<string> {
   const header = { alg: SESSION_ALG, kid: signer.kid, typ: 'JWT' };
-  const claims: SessionClaims = { sub, rgn: signer.region, iat: nowSeconds, exp: nowSeconds + SESSION_TTL_SECONDS };
+  const claims: SessionClaims = { sub, sid, rgn: signer.region, iat: nowSeconds, exp: nowSeconds + SESSION_TTL_SECONDS };
   const signingInput = `${base64url.encode(JSON.stringify(header))}.${base64url.encode(JSON.stringify(claims))}`;
   const signature = await signer.sign(encoder.encode(signingInput));
   if (signature.length !== 64) throw new Error(`signer returned ${signature.length} bytes; ES256 needs 64 (raw r||s)`);

@@ -101,8 +101,9 @@ async function verifyWith(byKid: Map<string, BoundKey>, token: string, now: numb
 
   const claims = jsonObject(p);
   if (!claims) return null;
-  const { sub, rgn, iat, exp, nbf } = claims;
+  const { sub, sid, rgn, iat, exp, nbf } = claims;
   if (typeof sub !== 'string' || !SUBJECT_PATTERN.test(sub)) return null;
+  if (sid !== undefined && (typeof sid !== 'string' || !SUBJECT_PATTERN.test(sid))) return null;
   // The claim decides only when the key that signed it belongs to the region it names.
   if (rgn !== bound.region) return null;
   if (!isTime(iat) || !isTime(exp) || (nbf !== undefined && !isTime(nbf))) return null;
@@ -111,5 +112,5 @@ async function verifyWith(byKid: Map<string, BoundKey>, token: string, now: numb
   if (iat > now + CLOCK_TOLERANCE_SECONDS) return null;
   // Both times come from the minting region's one clock, so skew tolerance does not apply here.
   if (exp - iat > SESSION_TTL_SECONDS) return null;
-  return { sub, rgn, exp };
+  return sid === undefined ? { sub, rgn, exp } : { sub, sid, rgn, exp };
 }

@@ -45,8 +45,12 @@ async function route(req: EdgeRequest, config: RoutingConfig, verifier: SessionV
         : edgeError('method_not_allowed', { allow: 'GET, HEAD' });
     case 'auth': {
       if (path.action === 'logout') {
+        // A live region ends the session itself (its record of it); otherwise the edge clears the
+        // cookie, so nobody is stuck signed in to a region that is offline.
         const state = await sessionState(req, verifier, now);
-        if (state.kind === 'valid') return toRegion(req, config, state.session.rgn, state.session);
+        if (state.kind === 'valid' && config.regions[state.session.rgn]?.status !== 'offline') {
+          return toRegion(req, config, state.session.rgn, state.session);
+        }
         return { action: 'respond', status: 204, headers: { 'cache-control': 'no-store', ...clearSessionHeader }, body: '' };
       }
       return routeUnauthenticated(req, config, path.action === 'signup');

@@ -24,7 +24,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { regionOf, type Catalog } from '../../catalog/schema.ts';
-import { DIRECTORY_TABLE, SILO_TABLE_KEYS, siloBucketName, siloTableName } from '../../regional/adapters/tables.ts';
+import { DIRECTORY_TABLE, SILO_TABLE_KEYS, SILO_TTL_ATTRIBUTE, siloBucketName, siloTableName } from '../../regional/adapters/tables.ts';
 import type { PublicKeyEntry } from '../../session/claims.ts';
 import { DEFAULT_REGIONAL_BUNDLE, readBundle, stageAssetFolder } from './assets.ts';
 import {
@@ -160,6 +160,7 @@ export class SiloStack extends Stack {
       tableName: siloTableName(region.code),
       partitionKey: { name: SILO_TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: SILO_TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: SILO_TTL_ATTRIBUTE,
       billing: dynamodb.Billing.onDemand(),
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.dataKey),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: 35 },

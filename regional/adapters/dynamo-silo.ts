@@ -3,10 +3,12 @@
 //   USER#<id> / REC#<id>       a health record; ids start with the time taken, so a reverse
 //                              query lists newest first
 //   USER#<id> / ACT#<id>       an activity entry; ids start with the time it happened
+//   USER#<id> / SESSION#<sid>  a signed-in session, expiring with its token (TTL)
 //   EMAIL#<normalised> / EMAIL the e-mail claim that makes login a single lookup
 import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -14,6 +16,7 @@ import {
   UpdateCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { SILO_TTL_ATTRIBUTE } from './tables.ts';
 import { InvalidCursorError, type Account, type Activity, type HealthRecord, type Page, type PageRequest, type SiloStore } from '../core/ports.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -22,6 +25,7 @@ const userPk = (id: string) => `USER#${id}`;
 const userKey = (id: string) => ({ pk: userPk(id), sk: 'ACCOUNT' });
 const emailClaimKey = (emailKey: string) => ({ pk: `EMAIL#${emailKey}`, sk: 'EMAIL' });
 const RECORD = 'REC#';
+const SESSION = 'SESSION#';
 const ACTIVITY = 'ACT#';
 const CURSOR_SK = /^(REC|ACT)#[A-Za-z0-9_-]{1,64}$/;
 
@@ -38,7 +42,11 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
       await doc.send(new TransactWriteCommand({ TransactItems: items }));
       return true;
     } catch (err) {
-      if (err instanceof TransactionCanceledException) return false;
+      // Only a failed condition means "not written because of the data"; any other cancellation
+      // (validation, throttling, conflict) is an error the caller must see.
+      if (err instanceof TransactionCanceledException && err.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')) {
+        return false;
+      }
       throw err;
     }
   };
@@ -137,6 +145,22 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
     listActivity: (userId, req) => page<Activity>(userId, ACTIVITY, req),
     async addActivity(userId, activity) {
       await transact([accountExists(userId), activityPut(userId, activity)]);
+    },
+    async startSession(userId, session, activity) {
+      const ok = await transact([
+        accountExists(userId),
+        { Put: { TableName: table, Item: { pk: userPk(userId), sk: `${SESSION}${session.sid}`, [SILO_TTL_ATTRIBUTE]: session.expiresAt } } },
+        ...(activity ? [activityPut(userId, activity)] : []),
+      ]);
+      if (!ok) throw new Error('session not recorded: account missing');
+    },
+    async hasSession(userId, sid) {
+      const { Item } = await doc.send(new GetCommand({ TableName: table, Key: { pk: userPk(userId), sk: `${SESSION}${sid}` }, ConsistentRead: true }));
+      // DynamoDB deletes expired items lazily; an expired one is not a session any more.
+      return !!Item && Number(Item[SILO_TTL_ATTRIBUTE]) > Date.now() / 1000;
+    },
+    async endSession(userId, sid) {
+      await doc.send(new DeleteCommand({ TableName: table, Key: { pk: userPk(userId), sk: `${SESSION}${sid}` } }));
     },
     async beginErasure(userId) {
       try {

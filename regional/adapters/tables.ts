@@ -3,6 +3,8 @@
 
 /** One table per silo: every item is keyed under its owner (`USER#id`) or an e-mail claim. */
 export const SILO_TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
+/** Items with this attribute (epoch seconds) expire: server-side sessions. */
+export const SILO_TTL_ATTRIBUTE = 'expiresAt';
 /** The global directory: blind index -> region, nothing else. */
 export const DIRECTORY_TABLE_KEYS = { partitionKey: 'bidx' } as const;
 

@@ -1,4 +1,6 @@
 // Sign-up, locate, login, logout.
+import { createHmac } from 'node:crypto';
+import { SESSION_COOKIE, SESSION_TTL_SECONDS } from '../../session/claims.ts';
 import { mintSession } from '../../session/sign.ts';
 import { activityEntry } from './activity.ts';
 import { randomId } from './ids.ts';
@@ -7,7 +9,8 @@ import { readJson } from './body.ts';
 import { nowSeconds, type SiloContext } from './context.ts';
 import { clearSessionCookie, hintCookie, sessionCookie } from './cookies.ts';
 import { ApiError } from './errors.ts';
-import { json, noContent, type ApiRequest, type ApiResponse } from './http.ts';
+import { cookie, json, noContent, type ApiRequest, type ApiResponse } from './http.ts';
+import type { Activity } from './ports.ts';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords.ts';
 import { userView } from './session.ts';
 import { EMAIL_FIELD_CODES, SIGNUP_FIELD_CODES, locateBody, loginBody, signupBody } from './schemas.ts';
@@ -46,18 +49,28 @@ export async function signup(ctx: SiloContext, req: ApiRequest): Promise<ApiResp
     if (!created) await ctx.directory.release(index, ctx.region.code);
   }
   if (!created) throw emailTaken();
-  const token = await mintSession(ctx.signer, account.id, nowSeconds(ctx));
+  const cookie = await openSession(ctx, account.id);
   ctx.log({ event: 'signup', user: account.id });
-  return json(201, { user: userView(ctx, account) }, [sessionCookie(token), hintCookie(ctx.region.code)]);
+  return json(201, { user: userView(ctx, account) }, [cookie, hintCookie(ctx.region.code)]);
 }
 
 const emailTaken = () => new ApiError(409, 'email_taken', 'An account with this e-mail already exists. Sign in instead.', 'email');
 
-/** Same status and body whether or not the e-mail exists; only the hint cookie's region differs. */
+/**
+ * Same status and body whether or not the e-mail exists. The hint names the home region of a
+ * known e-mail; for an unknown one it names a region picked from the e-mail itself (keyed, so
+ * stable across calls and silos), so asking twice through two silos does not tell the two apart.
+ */
 export async function locate(ctx: SiloContext, req: ApiRequest): Promise<ApiResponse> {
   const body = readJson(req, locateBody, EMAIL_FIELD_CODES);
-  const region = (await ctx.directory.lookup(blindIndex(ctx.pepper, body.email))) ?? ctx.region.code;
+  const region = (await ctx.directory.lookup(blindIndex(ctx.pepper, body.email))) ?? decoyRegion(ctx, body.email);
   return json(200, { ok: true }, [hintCookie(region)]);
+}
+
+function decoyRegion(ctx: SiloContext, email: string): string {
+  const serving = ctx.catalog.regions.filter((r) => r.status !== 'offline').map((r) => r.code).sort();
+  const digest = createHmac('sha256', ctx.pepper).update(`locate-decoy:${normaliseEmail(email)}`).digest();
+  return serving[digest.readUInt32BE(0) % serving.length] ?? ctx.region.code;
 }
 
 export async function login(ctx: SiloContext, req: ApiRequest): Promise<ApiResponse> {
@@ -67,12 +80,23 @@ export async function login(ctx: SiloContext, req: ApiRequest): Promise<ApiRespo
   if (!account || !ok || account.erasing) {
     throw new ApiError(401, 'invalid_credentials', 'That e-mail and password do not match an account.');
   }
-  await ctx.silo.addActivity(account.id, activityEntry(ctx, 'login'));
-  const token = await mintSession(ctx.signer, account.id, nowSeconds(ctx));
+  const cookie = await openSession(ctx, account.id, activityEntry(ctx, 'login'));
   ctx.log({ event: 'login', user: account.id });
-  return json(200, { user: userView(ctx, account) }, [sessionCookie(token), hintCookie(ctx.region.code)]);
+  return json(200, { user: userView(ctx, account) }, [cookie, hintCookie(ctx.region.code)]);
 }
 
-export function logout(): ApiResponse {
+/** Records a new session in the silo and returns its cookie. */
+async function openSession(ctx: SiloContext, userId: string, activity?: Activity): Promise<string> {
+  const now = nowSeconds(ctx);
+  const sid = randomId();
+  await ctx.silo.startSession(userId, { sid, expiresAt: now + SESSION_TTL_SECONDS }, activity);
+  return sessionCookie(await mintSession(ctx.signer, userId, sid, now));
+}
+
+/** Ends the session in the silo (so a copied cookie stops working too) and clears the cookie. */
+export async function logout(ctx: SiloContext, req: ApiRequest): Promise<ApiResponse> {
+  const token = cookie(req, SESSION_COOKIE);
+  const session = token ? await ctx.verifier.verify(token, nowSeconds(ctx)) : null;
+  if (session?.sid && session.rgn === ctx.region.code) await ctx.silo.endSession(session.sub, session.sid);
   return noContent([clearSessionCookie()]);
 }

@@ -83,9 +83,13 @@ export interface SiloStore {
   listRecords(userId: string, page: PageRequest): Promise<Page<HealthRecord>>;
   listActivity(userId: string, page: PageRequest): Promise<Page<Activity>>;
   addActivity(userId: string, activity: Activity): Promise<void>;
+  /** Records a signed-in session (it expires by itself with the token). */
+  startSession(userId: string, session: { sid: string; expiresAt: number }, activity?: Activity): Promise<void>;
+  hasSession(userId: string, sid: string): Promise<boolean>;
+  endSession(userId: string, sid: string): Promise<void>;
   /** Marks the account as being erased; from then on it serves nothing but the erasure. */
   beginErasure(userId: string): Promise<void>;
-  /** Deletes the user's records and activity (the account and e-mail claim stay, see eraseAccount). */
+  /** Deletes the user's records, activity and sessions (the account and e-mail claim stay, see eraseAccount). */
   eraseData(userId: string): Promise<void>;
   /** Deletes the account and its e-mail claim: the last step of an erasure. */
   eraseAccount(userId: string, emailKey: string): Promise<void>;

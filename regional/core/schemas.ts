@@ -1,13 +1,16 @@
 // Request bodies of the silo API.
 import { z } from 'zod';
+import { normaliseEmail } from './blind-index.ts';
 
 // Deliberately simple: one '@', a dot in the domain, no spaces; the real check is the user
 // receiving mail. 254 is the SMTP path limit.
+// Checked after normalisation (NFKC can expand one character into many), so what is stored and
+// keyed is what was validated.
 const email = z
   .string()
   .trim()
-  .max(254, 'must be at most 254 characters')
-  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address such as name@example.com');
+  .refine((e) => new TextEncoder().encode(normaliseEmail(e)).length <= 254, 'must be at most 254 bytes')
+  .refine((e) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(normaliseEmail(e)), 'must be an e-mail address such as name@example.com');
 
 export const MIN_PASSWORD = 12;
 const password = z.string().min(MIN_PASSWORD, `must be at least ${MIN_PASSWORD} characters`).max(256);

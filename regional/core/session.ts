@@ -19,8 +19,9 @@ export async function requireAccount(ctx: SiloContext, req: ApiRequest, opts: { 
   if (edgeSubject !== undefined && edgeSubject !== session.sub) {
     throw new ApiError(401, 'session_invalid', 'Your session is not valid any more. Sign in again.');
   }
-  const account = await ctx.silo.get(session.sub);
-  if (!account || (account.erasing && !opts.allowErasing)) {
+  const [account, live] = await Promise.all([ctx.silo.get(session.sub), session.sid ? ctx.silo.hasSession(session.sub, session.sid) : false]);
+  // A signed token is not enough: the session must still exist (sign-out and erasure end it).
+  if (!account || !live || (account.erasing && !opts.allowErasing)) {
     throw new ApiError(401, 'session_invalid', 'Your session is not valid any more. Sign in again.');
   }
   return account;

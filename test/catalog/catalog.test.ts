@@ -39,6 +39,7 @@ describe('validation lists every problem with its path', () => {
     { name: 'default not active', change: (c) => ({ ...c, regions: c.regions.map((r) => (r.code === 'eu-west-1' ? { ...r, status: 'draining' } : r)) }), expect: [/defaultRegion: the default region must be active/] },
     { name: 'unknown region in mapping', change: (c) => ({ ...c, countries: { ...c.countries, IE: 'eu-central-1' } }), expect: [/countries\.IE: maps to "eu-central-1"/] },
     { name: 'not a country', change: (c) => ({ ...c, countries: { ...c.countries, ZZ: 'eu-west-1' } }), expect: [/countries\.ZZ: "ZZ" is not an assigned ISO 3166-1 country code/] },
+    { name: 'terminal escape codes in a label', change: (c) => ({ ...c, regions: c.regions.map((r, i) => (i === 0 ? { ...r, label: 'Ohio\u001b[1A\u001b[2K' } : r)) }), expect: [/regions\.0\.label: must not contain control or format characters/] },
     { name: 'lower-case country', change: (c) => ({ ...c, countries: { ...c.countries, ie: 'eu-west-1' } }), expect: [/countries\.ie/] },
     { name: 'policy: EU country in the US', change: (c) => ({ ...c, countries: { ...c.countries, DE: 'us-east-2' } }), expect: [/countries\.DE: maps to us-east-2 \(US\), but the policy allows DE only in EU/] },
     { name: 'policy: country the policy does not list', change: (c) => ({ ...c, countries: { ...c.countries, BR: 'us-east-2' } }), expect: [/countries\.BR: the residency policy does not allow serving BR/] },

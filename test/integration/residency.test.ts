@@ -121,7 +121,7 @@ describe('the claim decides', () => {
     const key = JSON.parse(readFileSync(join(stack.dataDir, 'keys', 'signing-eu-west-1.json'), 'utf8')) as LocalKeyFile;
     const priv = await crypto.subtle.importKey('jwk', key.privateJwk, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
     const sub = browsers.get('us-east-2')!.jar.size ? (await browsers.get('us-east-2')!.get('/api/me')).body.id : 'x';
-    const forged = await mintSession(webCryptoSigner(key.kid, 'us-east-2', priv), sub, Math.floor(Date.now() / 1000));
+    const forged = await mintSession(webCryptoSigner(key.kid, 'us-east-2', priv), sub, 'AAAAAAAAAAAAAAAAAAAAAA', Math.floor(Date.now() / 1000));
     const edge = await new Browser(stack.url).get('/api/me', { cookie: `__Host-session=${forged}` });
     assert.deepEqual([edge.status, edge.body.error], [401, 'session_invalid']);
     const direct = await fetch(`${stack.manifest.regions['us-east-2']!.api}/api/me`, {
@@ -159,6 +159,10 @@ describe('the claim decides', () => {
       assert.deepEqual([res.status, res.body.error, res.headers.get('cache-control')], [401, 'unauthenticated', 'no-store']);
     }
     assert.equal((await anon.get('/api/config')).status, 200);
+    // The static behaviour serves app files only: an encoded path cannot climb into a silo's store.
+    const climb = await anon.get('/..%2F..%2Fregions%2Feu-west-1%2Fdynamodb%2Fshared-local-instance.db');
+    assert.deepEqual([climb.status, climb.headers.get('content-type')], [200, 'text/html; charset=utf-8']);
+    assert.match(climb.text, /<!doctype html>/i);
     assert.equal((await anon.get('/api/nothing-here')).status, 404);
   });
 
@@ -167,10 +171,13 @@ describe('the claim decides', () => {
     const b = new Browser(stack.url);
     await b.post('/api/auth/locate', { email: p.email });
     assert.equal((await b.post('/api/auth/login', { email: p.email, password: p.password })).status, 200);
+    const copied = b.jar.get('__Host-session')!;
     const out = await b.post('/api/auth/logout');
     assert.equal(out.status, 204);
     assert.equal(b.jar.get('__Host-session'), undefined);
     assert.equal((await b.get('/api/me')).status, 401);
+    const replay = await new Browser(stack.url).get('/api/me', { cookie: `__Host-session=${copied}` });
+    assert.equal(replay.status, 401, 'a copy of the signed-out cookie is refused by the silo');
   });
 });
 

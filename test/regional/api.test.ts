@@ -101,8 +101,8 @@ describe('sign-up', () => {
     assert.equal(res.status, 201, res.body);
     const user = res.json.user;
     assert.deepEqual({ ...user, id: 'x' }, { id: 'x', email: 'ana@example.com', name: 'Person ana', country: 'IE', region: 'eu-west-1', regionLabel: 'Europe (Ireland)', jurisdiction: 'EU' });
-    // The account, its e-mail claim and its first activity entry.
-    assert.deepEqual(await counts(), { eu: before.eu + 3, us: before.us, dir: before.dir + 1 });
+    // The account, its e-mail claim, its first activity entry and its session.
+    assert.deepEqual(await counts(), { eu: before.eu + 4, us: before.us, dir: before.dir + 1 });
     const session = res.cookies.find((c) => c.startsWith('__Host-session='))!;
     const verified = await (await createSessionVerifier(keys)).verify(session.split(';')[0]!.split('=')[1]!, NOW);
     assert.deepEqual(verified && { sub: verified.sub, rgn: verified.rgn }, { sub: user.id, rgn: 'eu-west-1' });
@@ -163,7 +163,11 @@ describe('sign-in', () => {
     const unknown = await us.post('/api/auth/locate', { email: 'nobody@example.com' });
     assert.deepEqual([known.status, known.body], [unknown.status, unknown.body]);
     assert.match(known.cookies[0]!, /^__Host-region-hint=eu-west-1;/);
-    assert.match(unknown.cookies[0]!, /^__Host-region-hint=us-east-2;/);
+    // An unknown e-mail gets the same hint whichever silo is asked: no existence oracle.
+    const hintVia = async (region: string, email: string) => (await (await silo(region)).post('/api/auth/locate', { email })).cookies[0]!.split(';')[0];
+    for (const email of ['nobody@example.com', 'ghost@example.org', 'nemo@example.net', 'zed@example.com']) {
+      assert.equal(await hintVia('eu-west-1', email), await hintVia('us-east-2', email), email);
+    }
   });
 });
 
@@ -182,6 +186,17 @@ describe('sessions and origin', () => {
   test("another region's valid session is 421 wrong_region", async () => {
     const res = await (await silo('us-east-2')).get('/api/me', { cookie: await loginAna() });
     assert.deepEqual([res.status, res.json.error], [421, 'wrong_region']);
+  });
+
+  test('sign-out ends the session in the silo: a copy of the cookie stops working', async () => {
+    const eu = await silo('eu-west-1');
+    const cookie = await loginAna();
+    assert.equal((await eu.get('/api/me', { cookie })).status, 200);
+    const out = await eu.post('/api/auth/logout', {}, { cookie });
+    assert.equal(out.status, 204);
+    assert.ok(out.cookies.some((c) => c.startsWith('__Host-session=;')));
+    assert.deepEqual([(await eu.get('/api/me', { cookie })).status, (await eu.get('/api/me', { cookie })).json.error], [401, 'session_invalid']);
+    assert.equal((await eu.get('/api/me', { cookie: await loginAna() })).status, 200, 'other sessions are unaffected');
   });
 
   test('an edge-injected subject that differs from the token is refused', async () => {

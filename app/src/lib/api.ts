@@ -37,6 +37,69 @@ export interface Profile {
   address: Address | null;
 }
 
+export type RecordKind = 'heart_rate' | 'blood_oxygen' | 'blood_glucose' | 'weight' | 'blood_pressure';
+
+export interface BloodPressure {
+  systolic: number;
+  diastolic: number;
+}
+
+/** One measurement. `kind` is a string so a kind this build does not know yet still shows. */
+export interface HealthRecord {
+  id: string;
+  kind: string;
+  /** An object for blood pressure, a number for every other kind. */
+  value: number | BloodPressure;
+  unit: string;
+  /** ISO 8601, UTC: when the measurement was taken. */
+  takenAt: string;
+  /** ISO 8601, UTC: when it was stored. */
+  createdAt: string;
+}
+
+export interface NewRecord {
+  kind: RecordKind;
+  value: number | BloodPressure;
+  unit: string;
+  /** ISO 8601, UTC. */
+  takenAt: string;
+}
+
+export interface ActivityEntry {
+  id: string;
+  /** signup, login, profile_update, record_add, record_delete or export (or one added later). */
+  action: string;
+  /** ISO 8601, UTC. */
+  at: string;
+  /** A short non-PII note, e.g. the record kind. */
+  detail: string | null;
+}
+
+/** One page of a newest-first list; `nextCursor` is null on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface PageRequest {
+  limit?: number;
+  cursor?: string | null;
+}
+
+export interface Stats {
+  total: number;
+  /** Only kinds the server counted; a missing kind means none. */
+  byKind: Record<string, number>;
+  /** ISO 8601, UTC, or null before any activity. */
+  lastActivityAt: string | null;
+}
+
+/** The "Download my data" document, ready to save. */
+export interface ExportFile {
+  blob: Blob;
+  filename: string;
+}
+
 export interface SignUpInput {
   name: string;
   email: string;
@@ -83,6 +146,11 @@ interface RequestOptions {
 }
 
 async function request(method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
+  return readJson(await send(method, path, options));
+}
+
+/** The response when it is a success; otherwise the server's error, thrown as an ApiError. */
+async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (options.body !== undefined) {
@@ -96,11 +164,9 @@ async function request(method: string, path: string, options: RequestOptions = {
   } catch {
     throw new ApiError(0, 'network_error', 'We could not reach the server. Check your connection and try again.');
   }
+  if (response.ok) return response;
 
-  const data = await readJson(response);
-  if (response.ok) return data;
-
-  const error = toApiError(response, data);
+  const error = toApiError(response, await readJson(response));
   if (response.status === 401 && options.needsSession) sessionLost?.(error);
   throw error;
 }
@@ -217,4 +283,102 @@ export async function getProfile(): Promise<Profile> {
 
 export async function saveProfile(profile: Profile): Promise<Profile> {
   return asProfile(await request('PUT', '/api/profile', { body: profile, needsSession: true }));
+}
+
+function isNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function asHealthRecord(value: unknown): HealthRecord {
+  if (!isRecord(value)) throw badResponse();
+  const { id, kind, unit, takenAt, createdAt } = value;
+  if (typeof id !== 'string' || typeof kind !== 'string' || typeof unit !== 'string') throw badResponse();
+  if (typeof takenAt !== 'string' || typeof createdAt !== 'string') throw badResponse();
+  const raw = value.value;
+  let measured: number | BloodPressure;
+  if (isNumber(raw)) measured = raw;
+  else if (isRecord(raw) && isNumber(raw.systolic) && isNumber(raw.diastolic))
+    measured = { systolic: raw.systolic, diastolic: raw.diastolic };
+  else throw badResponse();
+  return { id, kind, value: measured, unit, takenAt, createdAt };
+}
+
+function asActivityEntry(value: unknown): ActivityEntry {
+  if (!isRecord(value)) throw badResponse();
+  const { id, action, at, detail } = value;
+  if (typeof id !== 'string' || typeof action !== 'string' || typeof at !== 'string') throw badResponse();
+  return { id, action, at, detail: typeof detail === 'string' && detail !== '' ? detail : null };
+}
+
+function asPage<T>(data: unknown, key: string, item: (value: unknown) => T): Page<T> {
+  if (!isRecord(data)) throw badResponse();
+  const items = data[key];
+  const next = data.nextCursor;
+  if (!Array.isArray(items) || (next !== null && next !== undefined && typeof next !== 'string')) throw badResponse();
+  return { items: items.map(item), nextCursor: typeof next === 'string' && next !== '' ? next : null };
+}
+
+function pagePath(path: string, { limit, cursor }: PageRequest): string {
+  const query = new URLSearchParams();
+  if (limit !== undefined) query.set('limit', String(limit));
+  if (cursor) query.set('cursor', cursor);
+  const search = query.toString();
+  return search === '' ? path : `${path}?${search}`;
+}
+
+/** Health records, newest first by the time they were taken. */
+export async function listRecords(page: PageRequest = {}): Promise<Page<HealthRecord>> {
+  return asPage(await request('GET', pagePath('/api/records', page), { needsSession: true }), 'records', asHealthRecord);
+}
+
+export async function addRecord(record: NewRecord): Promise<HealthRecord> {
+  const data = await request('POST', '/api/records', { body: record, needsSession: true });
+  return asHealthRecord(isRecord(data) ? data.record : undefined);
+}
+
+/** Fails with code `not_found` when the record is already gone. */
+export async function deleteRecord(id: string): Promise<void> {
+  await request('DELETE', `/api/records/${encodeURIComponent(id)}`, { needsSession: true });
+}
+
+/** What happened on the account, newest first. */
+export async function listActivity(page: PageRequest = {}): Promise<Page<ActivityEntry>> {
+  return asPage(await request('GET', pagePath('/api/activity', page), { needsSession: true }), 'activity', asActivityEntry);
+}
+
+export async function getStats(): Promise<Stats> {
+  const data = await request('GET', '/api/stats', { needsSession: true });
+  const records = isRecord(data) ? data.records : undefined;
+  if (!isRecord(data) || !isRecord(records) || !isNumber(records.total)) throw badResponse();
+  const byKind: Record<string, number> = {};
+  if (isRecord(records.byKind)) {
+    for (const [kind, count] of Object.entries(records.byKind)) if (isNumber(count)) byKind[kind] = count;
+  }
+  const last = data.lastActivityAt;
+  return { total: records.total, byKind, lastActivityAt: typeof last === 'string' && last !== '' ? last : null };
+}
+
+const EXPORT_FILENAME = 'my-data.json';
+
+/** Everything the home region holds about the signed-in person, as one JSON file. */
+export async function downloadExport(): Promise<ExportFile> {
+  const response = await send('GET', '/api/export', { needsSession: true });
+  let blob: Blob;
+  try {
+    blob = await response.blob();
+  } catch {
+    throw new ApiError(0, 'network_error', 'The download was interrupted. Check your connection and try again.');
+  }
+  return { blob, filename: filenameOf(response.headers.get('content-disposition')) ?? EXPORT_FILENAME };
+}
+
+/** The plain `filename="..."` of a Content-Disposition header, if it is a safe file name. */
+function filenameOf(disposition: string | null): string | undefined {
+  const match = /filename="([^"\\/]+)"/i.exec(disposition ?? '');
+  return match?.[1];
+}
+
+/** Erases the account and everything held about the person; the session ends with it. */
+export async function deleteAccount(): Promise<void> {
+  await request('DELETE', '/api/me', { needsSession: true });
 }
