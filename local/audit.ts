@@ -1,20 +1,22 @@
 // `npm run audit`: reads every store of every silo and of the global layer of the running local
 // stack, and reports per user where their data is and whether any of it appears outside the home
 // silo. Writes a JSON report beside a human-readable one; exits 1 on any leak.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackManifest } from './manifest.ts';
 import { auditResidency, type TextStore } from './residency-audit.ts';
 import { runningCatalogFile } from './running-catalog.ts';
-import { manifestPath, readSettings } from './settings.ts';
+import { readRunningManifest, readSettings } from './settings.ts';
 import { dumpEverything } from './stores.ts';
 
 const { dataDir } = readSettings();
-if (!existsSync(manifestPath(dataDir))) {
-  console.error(`No local stack manifest at ${manifestPath(dataDir)}: start the stack with npm start (or set RESIDENCY_DATA).`);
+let manifest: StackManifest;
+try {
+  manifest = readRunningManifest<StackManifest>(dataDir);
+} catch (err) {
+  console.error((err as Error).message);
   process.exit(2);
 }
-const manifest = JSON.parse(readFileSync(manifestPath(dataDir), 'utf8')) as StackManifest;
 
 const texts: TextStore[] = [
   { store: 'global:edge-config', text: readFileSync(manifest.edge.config, 'utf8') },

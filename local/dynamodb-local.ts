@@ -29,7 +29,7 @@ export async function startDynamoDbLocal(
 ): Promise<string> {
   mkdirSync(opts.dataDir, { recursive: true });
   const dir = jarDir();
-  supervisor.spawn(opts.name, 'java', [
+  const proc = supervisor.spawn(opts.name, 'java', [
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
     '-jar',
     join(dir, 'DynamoDBLocal.jar'),
@@ -42,7 +42,7 @@ export async function startDynamoDbLocal(
   ]);
   const endpoint = `http://127.0.0.1:${opts.port}`;
   const client = localDynamo(endpoint, opts.region);
-  await waitFor(`DynamoDB Local (${opts.name})`, () => client.send(new ListTablesCommand({})));
+  await waitFor(`DynamoDB Local (${opts.name})`, () => client.send(new ListTablesCommand({})), { proc, logFile: supervisor.logFile(opts.name) });
   for (const t of opts.tables) await ensureTable(client, t);
   client.destroy();
   return endpoint;

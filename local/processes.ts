@@ -1,6 +1,6 @@
 // Child processes of the local stack: each logs to its own file, and all of them stop together.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export class Supervisor {
@@ -9,6 +9,10 @@ export class Supervisor {
 
   constructor(private readonly logDir: string) {
     mkdirSync(logDir, { recursive: true });
+  }
+
+  logFile(name: string): string {
+    return join(this.logDir, `${name}.log`);
   }
 
   spawn(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
@@ -44,11 +48,22 @@ export class Supervisor {
   }
 }
 
-/** Polls `probe` until it resolves, or fails with the last error after `timeoutMs`. */
-export async function waitFor(what: string, probe: () => Promise<unknown>, timeoutMs = 30_000): Promise<void> {
+/**
+ * Polls `probe` until it resolves. Fails at once, with the end of its log, if `proc` exits first,
+ * and after `timeoutMs` otherwise (generous: four JVMs starting on two cores take a while).
+ */
+export async function waitFor(
+  what: string,
+  probe: () => Promise<unknown>,
+  opts: { proc?: ChildProcess; logFile?: string; timeoutMs?: number } = {},
+): Promise<void> {
+  const timeoutMs = opts.timeoutMs ?? 90_000;
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
+    if (opts.proc && (opts.proc.exitCode !== null || opts.proc.signalCode !== null)) {
+      throw new Error(`${what} exited before it was ready${opts.logFile ? `; the end of ${opts.logFile}:\n${tail(opts.logFile)}` : ''}`);
+    }
     try {
       await probe();
       return;
@@ -58,4 +73,12 @@ export async function waitFor(what: string, probe: () => Promise<unknown>, timeo
     }
   }
   throw new Error(`${what} did not become ready within ${timeoutMs / 1000} s: ${(last as Error)?.message ?? last}`);
+}
+
+function tail(file: string, lines = 15): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
 }

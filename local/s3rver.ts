@@ -13,7 +13,7 @@ export async function startS3rver(
   mkdirSync(opts.dataDir, { recursive: true });
   const bin = join(dirname(createRequire(import.meta.url).resolve('s3rver/package.json')), 'bin', 's3rver.js');
   // s3rver's ListObjectsV2 continuation tokens use a digest OpenSSL 3 only offers in its legacy provider.
-  supervisor.spawn(opts.name, process.execPath, [
+  const proc = supervisor.spawn(opts.name, process.execPath, [
     '--openssl-legacy-provider',
     bin,
     '--directory',
@@ -29,7 +29,7 @@ export async function startS3rver(
   const endpoint = `http://127.0.0.1:${opts.port}`;
   const client = localS3(endpoint, opts.region);
   for (const bucket of opts.buckets) {
-    await waitFor(`s3rver (${opts.name})`, () => client.send(new HeadBucketCommand({ Bucket: bucket })));
+    await waitFor(`s3rver (${opts.name})`, () => client.send(new HeadBucketCommand({ Bucket: bucket })), { proc, logFile: supervisor.logFile(opts.name) });
   }
   client.destroy();
   return endpoint;

@@ -20,7 +20,7 @@ import type { StackManifest } from './manifest.ts';
 import { Supervisor, waitFor } from './processes.ts';
 import { startS3rver } from './s3rver.ts';
 import { ensureLocalSecrets } from './secrets.ts';
-import { manifestPath, readSettings } from './settings.ts';
+import { manifestPath, readSettings, runningStackPid } from './settings.ts';
 import { publishApp } from './static-site.ts';
 import { readRunningCatalog, recordDeployment, runningCatalogFile, writeRunningCatalog } from './running-catalog.ts';
 
@@ -37,6 +37,10 @@ async function main() {
   const catalog = loadCheckedCatalog(catalogFile, process.env.RESIDENCY_POLICY_FILE || DEFAULT_POLICY_FILE);
   const { dataDir } = settings;
   mkdirSync(dataDir, { recursive: true });
+  const running = runningStackPid(dataDir);
+  if (running !== undefined) {
+    throw new Error(`a stack is already running on ${dataDir} (pid ${running}); stop it, or set RESIDENCY_DATA to another folder`);
+  }
   const runningFile = adoptCatalog(dataDir, catalog, catalogFile);
   const supervisor = new Supervisor(join(dataDir, 'logs'));
   let stopping = false;
@@ -45,6 +49,7 @@ async function main() {
     stopping = true;
     console.log('\nStopping the local stack…');
     await supervisor.stopAll();
+    console.log('Stopped: every process of the stack has exited. The data stays in the data folder.');
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
@@ -97,7 +102,7 @@ async function main() {
           startS3rver(supervisor, { name: `${code}-s3`, dataDir: join(siloDir, 's3'), port: await freePort(), region: code, buckets: [bucket] }),
         ]);
         const apiPort = await freePort();
-        supervisor.spawn(`${code}-api`, process.execPath, ['--import', 'tsx', resolve('local/regional-server.ts')], {
+        const apiProc = supervisor.spawn(`${code}-api`, process.execPath, ['--import', 'tsx', resolve('local/regional-server.ts')], {
           LOCAL_API_PORT: String(apiPort),
           RESIDENCY_HANDLER: join(dist, 'regional', 'index.js'),
           RESIDENCY_REGION: code,
@@ -115,7 +120,7 @@ async function main() {
           AWS_REGION: code,
         });
         const api = `http://127.0.0.1:${apiPort}`;
-        await waitFor(`${code} API`, () => fetch(`${api}/api/me`));
+        await waitFor(`${code} API`, () => fetch(`${api}/api/me`), { proc: apiProc, logFile: supervisor.logFile(`${code}-api`) });
         targets[code] = {
           api: { protocol: 'http', domainName: '127.0.0.1', port: apiPort, path: '', readTimeout: 30, keepaliveTimeout: 5 },
           originSecret: secrets.originSecret(code),
@@ -176,7 +181,7 @@ async function main() {
       url,
       pid: process.pid,
       startedAt: new Date().toISOString(),
-      localCredentials: LOCAL_CREDENTIALS,
+      localCredentials: { ...LOCAL_CREDENTIALS },
       edge: { bundle: join(edgeDir, 'index.js'), sha256, config: join(edgeDir, CONFIG_FILE_NAME) },
       global: {
         directory: { endpoint: directoryEndpoint, table: DIRECTORY_TABLE, dataDir: join(globalDir, 'dynamodb') },
@@ -223,4 +228,9 @@ function adoptCatalog(dataDir: string, catalog: Catalog, source: string): string
   return file;
 }
 
-await main();
+try {
+  await main();
+} catch (err) {
+  console.error(`The local stack did not start: ${(err as Error).message}`);
+  process.exit(1);
+}

@@ -1,12 +1,11 @@
 // The running local stack as an apply target: its running catalog, and how many users each
 // region holds (counted from the directory; no user data is read).
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { existsSync, readFileSync } from 'node:fs';
 import type { Catalog } from '../catalog/schema.ts';
 import { localDynamo } from '../local/aws-clients.ts';
 import type { StackManifest } from '../local/manifest.ts';
 import { readDeployment, readRunningCatalog, writeRunningCatalog, type ApplyRecord, type Deployment } from '../local/running-catalog.ts';
-import { manifestPath } from '../local/settings.ts';
+import { readRunningManifest } from '../local/settings.ts';
 
 export interface LocalTarget {
   describe: string;
@@ -21,11 +20,7 @@ export interface LocalTarget {
 }
 
 export function openLocalTarget(dataDir: string): LocalTarget {
-  const file = manifestPath(dataDir);
-  if (!existsSync(file)) {
-    throw new Error(`no local stack manifest at ${file}: start the stack (npm start) or pass --data DIR`);
-  }
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as StackManifest;
+  const manifest = readRunningManifest<StackManifest>(dataDir);
   const { catalog, etag } = readRunningCatalog(dataDir);
   return {
     describe: `local stack ${manifest.url} (${dataDir})`,

@@ -16,28 +16,57 @@ import { loadCheckedCatalog } from '../catalog/load.ts';
 import { planChanges, type Plan } from '../catalog/plan.ts';
 import { CatalogError } from '../catalog/schema.ts';
 import { applyLogFile, ConcurrentEditError } from '../local/running-catalog.ts';
-import { readSettings } from '../local/settings.ts';
+import { readSettings, StackNotRunningError } from '../local/settings.ts';
 import { addRegion, EditRefused, setStatus, writeCatalogFile } from './catalog-edits.ts';
 import { openLocalTarget } from './local-target.ts';
 
-const { values: opts, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    catalog: { type: 'string', default: DEFAULT_CATALOG_FILE },
-    policy: { type: 'string', default: DEFAULT_POLICY_FILE },
-    data: { type: 'string' },
-    target: { type: 'string', default: 'local' },
-    yes: { type: 'boolean', default: false },
-    force: { type: 'boolean', default: false },
-    code: { type: 'string' },
-    label: { type: 'string' },
-    jurisdiction: { type: 'string' },
-    status: { type: 'string', default: 'active' },
-  },
-});
-const [command, ...args] = positionals;
+const USAGE = `usage: npm run regions -- <command> [options]
+
+commands:
+  validate                       check the catalog against its schema and the residency policy
+  plan                           what applying the catalog to the running stack would change
+  apply [--yes] [--force]        plan, confirm, apply (compare-and-swap), wait for the edge
+  add-region --code C --label L --jurisdiction J [--status S]   add a region to the catalog file
+  set-status REGION STATUS [--force]    active | draining | offline (offline needs --force)
+  log                            the append-only log of applies
+
+options:
+  --catalog FILE   the catalog (default: catalog/regions.json)
+  --policy FILE    the residency policy (default: catalog/policy.json)
+  --data DIR       the running local stack's data folder (default: RESIDENCY_DATA or .residency)`;
 
 class UsageError extends Error {}
+
+function parse() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        catalog: { type: 'string', default: DEFAULT_CATALOG_FILE },
+        policy: { type: 'string', default: DEFAULT_POLICY_FILE },
+        data: { type: 'string' },
+        target: { type: 'string', default: 'local' },
+        yes: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
+        code: { type: 'string' },
+        label: { type: 'string' },
+        jurisdiction: { type: 'string' },
+        status: { type: 'string', default: 'active' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const { values: opts, positionals } = parse();
+const [command, ...args] = positionals;
+if (opts.help || !command) {
+  console.log(USAGE);
+  process.exit(opts.help ? 0 : 2);
+}
 
 const dataDir = () => opts.data ?? readSettings().dataDir;
 const checked = () => loadCheckedCatalog(opts.catalog, opts.policy);
@@ -56,7 +85,7 @@ function printPlan(plan: Plan, describe: string, users: Record<string, number>) 
   const counts = Object.entries(users).map(([r, n]) => `${r} ${n}`).join(', ');
   console.log(`Users per region (directory, counts only): ${counts || 'none yet'}`);
   for (const w of plan.warnings) console.log(`  ! ${w}`);
-  for (const f of plan.needsForce) console.log(`  ! needs --force: ${f}`);
+  for (const f of plan.needsForce) console.log(opts.force ? `  ! forced: ${f}` : `  ! needs --force: ${f}`);
   for (const r of plan.refusals) console.log(`  ✗ refused: ${r}`);
 }
 
@@ -137,7 +166,7 @@ async function run(): Promise<number> {
       return 0;
     }
     default:
-      throw new UsageError(`unknown command "${command ?? ''}"; use validate, plan, apply, add-region, set-status or log`);
+      throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   }
 }
 
@@ -149,7 +178,7 @@ function fail(message: string): number {
 try {
   process.exitCode = await run();
 } catch (err) {
-  if (err instanceof CatalogError || err instanceof EditRefused || err instanceof ConcurrentEditError) {
+  if (err instanceof CatalogError || err instanceof EditRefused || err instanceof ConcurrentEditError || err instanceof StackNotRunningError) {
     console.error(err.message);
     process.exitCode = 1;
   } else if (err instanceof UsageError) {
