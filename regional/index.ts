@@ -23,7 +23,14 @@ async function boot(): Promise<(req: ApiRequest) => Promise<ApiResponse>> {
   const region = regionOf(catalog, env.RESIDENCY_REGION);
   if (!region) throw new ConfigError(`region ${env.RESIDENCY_REGION} is not in the catalog`);
   const keys = JSON.parse(readFileSync(env.SESSION_PUBLIC_KEYS_FILE, 'utf8')) as PublicKeyEntry[];
-  const dynamo = (endpoint?: string) => new DynamoDBClient({ region: region.code, ...(endpoint ? { endpoint } : {}) });
+  // Fail fast when the store is unreachable: the user gets 503 within a second, not a hung request.
+  const dynamo = (endpoint?: string) =>
+    new DynamoDBClient({
+      region: region.code,
+      maxAttempts: 2,
+      requestHandler: { connectionTimeout: 300, requestTimeout: 3000 },
+      ...(endpoint ? { endpoint } : {}),
+    });
   const signer = env.SIGNING_KEY_FILE
     ? await localFileSigner(env.SIGNING_KEY_FILE, region.code)
     : kmsSigner(new KMSClient({ region: region.code }), env.SIGNING_KMS_KEY_ID!, env.SIGNING_KID!, region.code);

@@ -2,13 +2,14 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DirectoryStore } from '../core/ports.ts';
+import { guarded } from './unavailable.ts';
 
 export function dynamoDirectoryStore(client: DynamoDBClient, table: string): DirectoryStore {
-  const doc = DynamoDBDocumentClient.from(client);
+  const send = guarded(DynamoDBDocumentClient.from(client));
   return {
     async claim(bidx, region) {
       try {
-        await doc.send(
+        await send(
           new PutCommand({ TableName: table, Item: { bidx, region }, ConditionExpression: 'attribute_not_exists(bidx)' }),
         );
         return true;
@@ -19,7 +20,7 @@ export function dynamoDirectoryStore(client: DynamoDBClient, table: string): Dir
     },
     async release(bidx, region) {
       try {
-        await doc.send(
+        await send(
           new DeleteCommand({
             TableName: table,
             Key: { bidx },
@@ -34,7 +35,7 @@ export function dynamoDirectoryStore(client: DynamoDBClient, table: string): Dir
       }
     },
     async lookup(bidx) {
-      const { Item } = await doc.send(new GetCommand({ TableName: table, Key: { bidx }, ConsistentRead: true }));
+      const { Item } = await send(new GetCommand({ TableName: table, Key: { bidx }, ConsistentRead: true }));
       return typeof Item?.region === 'string' ? Item.region : undefined;
     },
   };

@@ -17,6 +17,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { SILO_TTL_ATTRIBUTE } from './tables.ts';
+import { guarded } from './unavailable.ts';
 import { InvalidCursorError, type Account, type Activity, type HealthRecord, type Page, type PageRequest, type SiloStore } from '../core/ports.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -31,6 +32,7 @@ const CURSOR_SK = /^(REC|ACT)#[A-Za-z0-9_-]{1,64}$/;
 
 export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStore {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const send = guarded(doc);
   const activityPut = (userId: string, a: Activity): TransactItem => ({
     Put: { TableName: table, Item: { pk: userPk(userId), sk: `${ACTIVITY}${a.id}`, ...a } },
   });
@@ -39,7 +41,7 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
   });
   const transact = async (items: TransactItem[]): Promise<boolean> => {
     try {
-      await doc.send(new TransactWriteCommand({ TransactItems: items }));
+      await send(new TransactWriteCommand({ TransactItems: items }));
       return true;
     } catch (err) {
       // Only a failed condition means "not written because of the data"; any other cancellation
@@ -51,7 +53,7 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
     }
   };
   const get = async (id: string) => {
-    const { Item } = await doc.send(new GetCommand({ TableName: table, Key: userKey(id), ConsistentRead: true }));
+    const { Item } = await send(new GetCommand({ TableName: table, Key: userKey(id), ConsistentRead: true }));
     return Item ? (strip(Item) as unknown as Account) : undefined;
   };
 
@@ -62,7 +64,7 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
       if (!sk.startsWith(prefix)) throw new InvalidCursorError('that cursor belongs to another listing');
       start = { pk: userPk(userId), sk };
     }
-    const res = await doc.send(
+    const res = await send(
       new QueryCommand({
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -82,7 +84,7 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
     const keys: string[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const res = await doc.send(
+      const res = await send(
         new QueryCommand({
           TableName: table,
           KeyConditionExpression: 'pk = :pk',
@@ -107,7 +109,7 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
       ]);
     },
     async findByEmail(emailKey) {
-      const { Item } = await doc.send(new GetCommand({ TableName: table, Key: emailClaimKey(emailKey), ConsistentRead: true }));
+      const { Item } = await send(new GetCommand({ TableName: table, Key: emailClaimKey(emailKey), ConsistentRead: true }));
       return typeof Item?.userId === 'string' ? get(Item.userId) : undefined;
     },
     get,
@@ -155,16 +157,16 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
       if (!ok) throw new Error('session not recorded: account missing');
     },
     async hasSession(userId, sid) {
-      const { Item } = await doc.send(new GetCommand({ TableName: table, Key: { pk: userPk(userId), sk: `${SESSION}${sid}` }, ConsistentRead: true }));
+      const { Item } = await send(new GetCommand({ TableName: table, Key: { pk: userPk(userId), sk: `${SESSION}${sid}` }, ConsistentRead: true }));
       // DynamoDB deletes expired items lazily; an expired one is not a session any more.
       return !!Item && Number(Item[SILO_TTL_ATTRIBUTE]) > Date.now() / 1000;
     },
     async endSession(userId, sid) {
-      await doc.send(new DeleteCommand({ TableName: table, Key: { pk: userPk(userId), sk: `${SESSION}${sid}` } }));
+      await send(new DeleteCommand({ TableName: table, Key: { pk: userPk(userId), sk: `${SESSION}${sid}` } }));
     },
     async beginErasure(userId) {
       try {
-        await doc.send(
+        await send(
           new UpdateCommand({ TableName: table, Key: userKey(userId), UpdateExpression: 'SET erasing = :t', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':t': true } }),
         );
       } catch (err) {
@@ -177,7 +179,7 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
         let requests = keys.slice(i, i + 25).map((sk) => ({ DeleteRequest: { Key: { pk: userPk(userId), sk } } }));
         // BatchWrite may leave some items unprocessed under throttling: resend those, boundedly.
         for (let attempt = 0; requests.length && attempt < 5; attempt++) {
-          const res = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+          const res = await send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
           requests = (res.UnprocessedItems?.[table] ?? []) as typeof requests;
           if (requests.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
         }
@@ -185,7 +187,7 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
       }
     },
     async eraseAccount(userId, emailKey) {
-      await doc.send(
+      await send(
         new TransactWriteCommand({
           TransactItems: [{ Delete: { TableName: table, Key: emailClaimKey(emailKey) } }, { Delete: { TableName: table, Key: userKey(userId) } }],
         }),

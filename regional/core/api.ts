@@ -7,7 +7,7 @@ import type { SiloContext } from './context.ts';
 import { eraseMe, exportData, stats } from './data-subject.ts';
 import { ApiError } from './errors.ts';
 import { toErrorResponse, type ApiRequest, type ApiResponse } from './http.ts';
-import { InvalidCursorError } from './ports.ts';
+import { InvalidCursorError, StoreUnavailableError } from './ports.ts';
 import { addRecord, deleteRecord, listRecords } from './records.ts';
 
 type Handler = (ctx: SiloContext, req: ApiRequest, id: string) => Promise<ApiResponse> | ApiResponse;
@@ -48,6 +48,12 @@ export function createApi(ctx: SiloContext): (req: ApiRequest) => Promise<ApiRes
       res = await dispatch(ctx, secret, req);
     } catch (err) {
       if (err instanceof InvalidCursorError) err = new ApiError(400, 'invalid_cursor', 'cursor: use the nextCursor of the previous page.', 'cursor');
+      if (err instanceof StoreUnavailableError) {
+        // The silo's store is down: its users wait (503 + Retry-After); nothing is served elsewhere.
+        err = new ApiError(503, 'region_unavailable', 'The region that holds your data is temporarily unavailable. Try again later.', undefined, {
+          'retry-after': String(ctx.catalog.retryAfterSeconds),
+        });
+      }
       if (!(err instanceof ApiError)) ctx.log({ event: 'error', kind: err instanceof Error ? err.name : 'unknown' });
       res = toErrorResponse(err);
     }

@@ -19,6 +19,7 @@ export type ApiErrorCode =
   | 'not_found'
   | 'invalid_cursor'
   | 'erasure_incomplete'
+  | 'region_unavailable'
   | 'method_not_allowed'
   | 'internal_error';
 

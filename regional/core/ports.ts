@@ -61,6 +61,11 @@ export interface PageRequest {
   cursor?: string;
 }
 
+/** The silo's own store (or the directory) cannot be reached or is overloaded: the region is unavailable. */
+export class StoreUnavailableError extends Error {
+  readonly code = 'store_unavailable';
+}
+
 export class InvalidCursorError extends Error {
   readonly code = 'invalid_cursor';
 }

@@ -199,6 +199,15 @@ describe('sessions and origin', () => {
     assert.equal((await eu.get('/api/me', { cookie: await loginAna() })).status, 200, 'other sessions are unaffected');
   });
 
+  test("a silo whose store is down answers 503 region_unavailable with Retry-After, never a 500", async () => {
+    const cookie = await loginAna();
+    const dead = localDynamo('http://127.0.0.1:9', 'eu-west-1');
+    const down = await silo('eu-west-1', { silo: dynamoSiloStore(dead, 'silo-eu-west-1'), directory: dynamoDirectoryStore(dead, 'directory') });
+    for (const res of [await down.get('/api/me', { cookie }), await down.post('/api/auth/locate', { email: 'ana@example.com' }), await down.post('/api/auth/signup', person('yan'))]) {
+      assert.deepEqual([res.status, res.json.error, res.headers['retry-after']], [503, 'region_unavailable', '60']);
+    }
+  });
+
   test('an edge-injected subject that differs from the token is refused', async () => {
     const res = await (await silo('eu-west-1')).get('/api/me', { cookie: await loginAna(), 'x-residency-subject': 'AAAAAAAAAAAAAAAAAAAAAA' });
     assert.equal(res.status, 401);
