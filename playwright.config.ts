@@ -15,6 +15,8 @@ export default defineConfig<{ home: HomeRegion }>({
   timeout: 60_000,
   workers: 1,
   forbidOnly: !!process.env.CI,
+  // Runs while the suite's stack is still up (Playwright stops its webServer after teardown).
+  globalTeardown: './e2e/audit-teardown.ts',
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'test-results/e2e-report' }]],
   use: {
     baseURL,

@@ -11,6 +11,12 @@ test('sign up through the UI and see where the data lives', async ({ page, home,
   await expect(page.getByTestId('data-region')).toContainText(home.region);
   await expect(page.getByTestId('data-region-label')).toContainText(home.label);
   await expect(page.getByTestId('user-name')).toContainText(user.name);
+  // A canary in the profile, for the residency audit that runs after the suite.
+  await page.getByTestId('nav-profile').click();
+  await page.getByLabel('Address line 1').fill(`7 Canary${Date.now().toString(36)} Road`);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('profile-saved')).toHaveText('Saved');
+  await page.getByTestId('nav-data').click();
   await page.screenshot({ path: test.info().outputPath(`data-panel-${home.region}.png`), fullPage: true });
 
   // Signing out and back in, email first, lands on the same silo without naming it.
