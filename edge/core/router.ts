@@ -2,7 +2,7 @@
 // where personal data goes lives here; adapters only translate shapes.
 import { HINT_COOKIE, SESSION_COOKIE, type VerifiedSession } from '../../session/claims.ts';
 import type { SessionVerifier } from '../../session/verify.ts';
-import { cookieValues } from './cookies.ts';
+import { oneCookie } from '../../session/cookies.ts';
 import { clearSessionHeader, edgeError, jsonResponse } from './responses.ts';
 import { classify } from './routes.ts';
 import type { Decision, EdgeRequest, RoutingConfig } from './types.ts';
@@ -71,20 +71,18 @@ async function route(req: EdgeRequest, config: RoutingConfig, verifier: SessionV
  * a request, and clearing ends the situation instead of looping.
  */
 async function sessionState(req: EdgeRequest, verifier: SessionVerifier, now: number): Promise<SessionState> {
-  const values = cookieValues(req.headers.cookie, SESSION_COOKIE);
-  if (values === null) return { kind: 'invalid' };
-  const distinct = new Set(values.filter((v) => v !== ''));
-  if (distinct.size === 0) return { kind: 'none' };
-  if (distinct.size > 1) return { kind: 'invalid' };
-  const [token] = distinct as unknown as [string];
-  const session = await verifier.verify(token, now);
+  const cookie = oneCookie(req.headers.cookie, SESSION_COOKIE);
+  if (cookie.kind === 'none') return { kind: 'none' };
+  if (cookie.kind === 'ambiguous') return { kind: 'invalid' };
+  const session = await verifier.verify(cookie.value, now);
   return session ? { kind: 'valid', session } : { kind: 'invalid' };
 }
 
 /** Sign-up, locate and login: the country given at sign-up, then the hint, viewer country, default. */
 function routeUnauthenticated(req: EdgeRequest, config: RoutingConfig, signup: boolean): Decision {
   const fromCountry = signup ? regionForCountry(config, signupCountry(req)) : undefined;
-  const hint = signup ? undefined : onlyValue(cookieValues(req.headers.cookie, HINT_COOKIE));
+  const hintCookie = signup ? undefined : oneCookie(req.headers.cookie, HINT_COOKIE);
+  const hint = hintCookie?.kind === 'one' ? hintCookie.value.trim() : undefined;
   const fromHint = hint !== undefined && Object.hasOwn(config.regions, hint) ? hint : undefined;
   const region =
     fromCountry ?? fromHint ?? regionForCountry(config, onlyValue(req.headers[VIEWER_COUNTRY_HEADER])) ?? config.defaultRegion;

@@ -96,7 +96,7 @@ async function openSession(ctx: SiloContext, userId: string, activity?: Activity
 /** Ends the session in the silo (so a copied cookie stops working too) and clears the cookie. */
 export async function logout(ctx: SiloContext, req: ApiRequest): Promise<ApiResponse> {
   const token = cookie(req, SESSION_COOKIE);
-  const session = token ? await ctx.verifier.verify(token, nowSeconds(ctx)) : null;
+  const session = token.kind === 'one' ? await ctx.verifier.verify(token.value, nowSeconds(ctx)) : null;
   if (session?.sid && session.rgn === ctx.region.code) await ctx.silo.endSession(session.sub, session.sid);
   return noContent([clearSessionCookie()]);
 }

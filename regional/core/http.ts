@@ -1,5 +1,6 @@
 // The silo API's own request/response shapes (runtime-neutral) and the single place where
 // errors become responses.
+import { oneCookie, type OneCookie } from '../../session/cookies.ts';
 import { ApiError } from './errors.ts';
 
 export interface ApiRequest {
@@ -40,12 +41,5 @@ export function toErrorResponse(err: unknown): ApiResponse {
   return json(500, { error: 'internal_error', message: 'Something went wrong on our side. Nothing was changed.' });
 }
 
-/** Value of the cookie `name` if the browser sent exactly one distinct value for it. */
-export function cookie(req: ApiRequest, name: string): string | undefined {
-  const values = new Set<string>();
-  for (const pair of req.cookies) {
-    const eq = pair.indexOf('=');
-    if (eq > 0 && pair.slice(0, eq).trim() === name) values.add(pair.slice(eq + 1).trim());
-  }
-  return values.size === 1 ? [...values][0] : undefined;
-}
+/** The cookie `name`, read by the same rules as at the edge (session/cookies.ts). */
+export const cookie = (req: ApiRequest, name: string): OneCookie => oneCookie(req.cookies, name);

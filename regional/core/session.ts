@@ -9,8 +9,8 @@ import type { Account } from './ports.ts';
 /** The signed-in caller's account. An account being erased serves nothing but its erasure. */
 export async function requireAccount(ctx: SiloContext, req: ApiRequest, opts: { allowErasing?: boolean } = {}): Promise<Account> {
   const token = cookie(req, SESSION_COOKIE);
-  if (!token) throw new ApiError(401, 'unauthenticated', 'Sign in to continue.');
-  const session = await ctx.verifier.verify(token, nowSeconds(ctx));
+  if (token.kind === 'none') throw new ApiError(401, 'unauthenticated', 'Sign in to continue.');
+  const session = token.kind === 'one' ? await ctx.verifier.verify(token.value, nowSeconds(ctx)) : null;
   if (!session) throw new ApiError(401, 'session_invalid', 'Your session is not valid any more. Sign in again.');
   if (session.rgn !== ctx.region.code) {
     throw new ApiError(421, 'wrong_region', 'This session belongs to another region and cannot be served here.');

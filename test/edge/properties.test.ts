@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
 import fc from 'fast-check';
-import { MAX_COOKIE_HEADER_BYTES } from '../../edge/core/cookies.ts';
+import { MAX_COOKIE_HEADER_BYTES } from '../../session/cookies.ts';
 import { decide } from '../../edge/core/router.ts';
 import { classify } from '../../edge/core/routes.ts';
 import type { Decision, EdgeRequest, RoutingConfig } from '../../edge/core/types.ts';

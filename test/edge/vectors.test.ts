@@ -233,7 +233,7 @@ describe('vectors against the built bundle dist/edge/index.js', () => {
 
   it('the bundle is present and loads', (t) => {
     if (loadError) throw loadError;
-    if (bundleIsStale(['edge/core/router.ts', 'edge/core/routes.ts', 'edge/core/cookies.ts', 'edge/core/responses.ts', 'edge/adapters/lambda-edge.ts', 'session/verify.ts', 'session/claims.ts'])) {
+    if (bundleIsStale(['edge/core/router.ts', 'edge/core/routes.ts', 'session/cookies.ts', 'edge/core/responses.ts', 'edge/adapters/lambda-edge.ts', 'session/verify.ts', 'session/claims.ts'])) {
       t.diagnostic(`${BUNDLE_FILE} is older than its sources: rebuild with \`npx tsx scripts/build.ts edge\``);
     }
   });

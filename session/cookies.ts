@@ -1,4 +1,4 @@
-// Cookie parsing as browsers send them (RFC 6265 §5.4 shape), hand-written because the edge core
+// Reading cookies, one way for the edge and the silos alike. Parsed as browsers send them (RFC 6265 §5.4 shape), hand-written because the edge core
 // must stay dependency-free and needs exact rules: every header entry, split on the first '=',
 // names trimmed and matched exactly, one pair of surrounding quotes removed, no '=' -> skipped.
 
@@ -23,4 +23,20 @@ export function cookieValues(cookieHeaders: readonly string[] | undefined, name:
     }
   }
   return values;
+}
+
+export type OneCookie = { kind: 'none' } | { kind: 'one'; value: string } | { kind: 'ambiguous' };
+
+/**
+ * The duplicate rule, in one place: identical copies count as one and empty values as none; two
+ * different values (or cookie headers over the cap) are ambiguous — never resolved by position,
+ * so a planted cookie cannot steer a request.
+ */
+export function oneCookie(cookieHeaders: readonly string[] | undefined, name: string): OneCookie {
+  const values = cookieValues(cookieHeaders, name);
+  if (values === null) return { kind: 'ambiguous' };
+  const distinct = new Set(values.filter((v) => v !== ''));
+  if (distinct.size === 0) return { kind: 'none' };
+  if (distinct.size > 1) return { kind: 'ambiguous' };
+  return { kind: 'one', value: [...distinct][0]! };
 }

@@ -1,7 +1,7 @@
-// edge/core/cookies.ts: the browser-shaped cookie reader the router relies on.
+// session/cookies.ts: the browser-shaped cookie reader the edge and the silos rely on.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cookieValues, MAX_COOKIE_HEADER_BYTES } from '../../edge/core/cookies.ts';
+import { cookieValues, MAX_COOKIE_HEADER_BYTES, oneCookie } from '../../session/cookies.ts';
 
 const N = '__Host-session';
 
@@ -55,4 +55,17 @@ describe('cookieValues', () => {
     assert.equal(cookieValues([`${N}=v; ${'x'.repeat(MAX_COOKIE_HEADER_BYTES)}`], N), null, 'one entry past the cap');
     assert.deepEqual(cookieValues([`${N}=v; p=${'x'.repeat(MAX_COOKIE_HEADER_BYTES - N.length - 6)}`], N), ['v'], 'one entry exactly at the cap');
   });
+});
+
+describe('oneCookie: the duplicate rule shared by the edge and the silos', () => {
+  const cases: [string, string[] | undefined, unknown][] = [
+    ['no cookie header', undefined, { kind: 'none' }],
+    ['only an empty value', ['__Host-session='], { kind: 'none' }],
+    ['one value', ['__Host-session=t'], { kind: 'one', value: 't' }],
+    ['identical copies count as one', ['__Host-session=t', '__Host-session="t"'], { kind: 'one', value: 't' }],
+    ['an empty copy beside a value', ['__Host-session=; __Host-session=t'], { kind: 'one', value: 't' }],
+    ['two different values are ambiguous', ['__Host-session=a; __Host-session=b'], { kind: 'ambiguous' }],
+    ['over the cap is ambiguous', [`__Host-session=t; x=${'y'.repeat(MAX_COOKIE_HEADER_BYTES)}`], { kind: 'ambiguous' }],
+  ];
+  for (const [name, headers, expected] of cases) it(name, () => assert.deepEqual(oneCookie(headers, N), expected));
 });
