@@ -7,7 +7,7 @@ import type { StackManifest } from './manifest.ts';
 import { auditResidency, type TextStore } from './residency-audit.ts';
 import { runningCatalogFile } from './running-catalog.ts';
 import { readRunningManifest, readSettings } from './settings.ts';
-import { dumpEverything } from './stores.ts';
+import { dumpEverything, StoreReadError } from './stores.ts';
 
 const { dataDir } = readSettings();
 let manifest: StackManifest;
@@ -26,7 +26,15 @@ const texts: TextStore[] = [
     .filter((f) => f.endsWith('.log'))
     .map((f) => ({ store: `log:${f.replace(/\.log$/, '')}`, text: readFileSync(join(manifest.logs, f), 'utf8') })),
 ];
-const report = auditResidency(await dumpEverything(manifest), texts);
+let dumps;
+try {
+  dumps = await dumpEverything(manifest);
+} catch (err) {
+  if (!(err instanceof StoreReadError)) throw err;
+  console.error(`The audit is incomplete: ${err.message}. Is that store's process running?`);
+  process.exit(2);
+}
+const report = auditResidency(dumps, texts);
 
 const leaks = new Map<string, string[]>();
 for (const f of report.findings) leaks.set(f.user, [...(leaks.get(f.user) ?? []), `${f.field} in ${f.foundIn}`]);

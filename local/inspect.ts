@@ -2,7 +2,7 @@
 // read directly from DynamoDB Local and s3rver (not through the API).
 import type { StackManifest } from './manifest.ts';
 import { readRunningManifest, readSettings } from './settings.ts';
-import { dumpEverything } from './stores.ts';
+import { dumpEverything, StoreReadError } from './stores.ts';
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
@@ -14,7 +14,12 @@ try {
   console.error((err as Error).message);
   process.exit(1);
 }
-const dumps = (await dumpEverything(manifest)).filter((d) => !only || d.store === only || d.store.startsWith(`${only}:`));
+const all = await dumpEverything(manifest).catch((err: unknown) => {
+  if (!(err instanceof StoreReadError)) throw err;
+  console.error(`${err.message}. Is that store's process running?`);
+  process.exit(1);
+});
+const dumps = all.filter((d) => !only || d.store === only || d.store.startsWith(`${only}:`));
 if (dumps.length === 0) {
   console.error(`No store named "${only}". Stores: ${Object.keys(manifest.regions).join(', ')}, global`);
   process.exit(1);

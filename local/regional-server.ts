@@ -66,10 +66,6 @@ export function toEvent(req: IncomingMessage, body: Buffer): FunctionUrlEvent {
 const server = createServer(async (req, res) => {
   const tooLarge = () =>
     res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ message: 'Request Entity Too Large' }));
-  if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) {
-    req.resume();
-    return tooLarge();
-  }
   const chunks: Buffer[] = [];
   let size = 0;
   // Read to the end even past the limit, so the 413 reaches the client instead of a reset.

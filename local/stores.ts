@@ -39,19 +39,38 @@ async function readBucket(endpoint: string, region: string, bucket: string) {
   return objects;
 }
 
+/** A store that could not be read (its process is down, say): whatever reads it is incomplete. */
+export class StoreReadError extends Error {
+  readonly code = 'store_unreadable';
+  constructor(
+    readonly store: string,
+    cause: unknown,
+  ) {
+    super(`${store} could not be read (${(cause as Error)?.name ?? 'error'}: ${(cause as Error)?.message ?? cause})`);
+  }
+}
+
+async function reading<T>(store: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    throw new StoreReadError(store, err);
+  }
+}
+
 export async function dumpEverything(m: StackManifest): Promise<StoreDump[]> {
   const dumps: StoreDump[] = [];
   for (const [region, r] of Object.entries(m.regions)) {
-    const items = (await Promise.all(r.dynamodb.tables.map((t) => scanAll(r.dynamodb.endpoint, region, t)))).flat();
-    const objects = Object.assign({}, ...(await Promise.all(r.s3.buckets.map((b) => readBucket(r.s3.endpoint, region, b)))));
+    const items = await reading(`${region} DynamoDB`, async () => (await Promise.all(r.dynamodb.tables.map((t) => scanAll(r.dynamodb.endpoint, region, t)))).flat());
+    const objects = await reading(`${region} S3`, async () => Object.assign({}, ...(await Promise.all(r.s3.buckets.map((b) => readBucket(r.s3.endpoint, region, b))))));
     dumps.push({ store: region, items, objects });
   }
   dumps.push({
     store: 'global:directory',
-    items: await scanAll(m.global.directory.endpoint, 'us-east-1', m.global.directory.table),
+    items: await reading('global directory', () => scanAll(m.global.directory.endpoint, 'us-east-1', m.global.directory.table)),
     objects: {},
   });
-  dumps.push({ store: 'global:static', items: [], objects: await readBucket(m.global.static.endpoint, 'us-east-1', m.global.static.bucket) });
+  dumps.push({ store: 'global:static', items: [], objects: await reading('global static bucket', () => readBucket(m.global.static.endpoint, 'us-east-1', m.global.static.bucket)) });
   return dumps;
 }
 

@@ -36,8 +36,11 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
   const activityPut = (userId: string, a: Activity): TransactItem => ({
     Put: { TableName: table, Item: { pk: userPk(userId), sk: `${ACTIVITY}${a.id}`, ...a } },
   });
-  const accountExists = (userId: string): TransactItem => ({
-    ConditionCheck: { TableName: table, Key: userKey(userId), ConditionExpression: 'attribute_exists(pk)' },
+  // Every write under a user checks, in the same transaction, that the account exists and is not
+  // being erased: a write racing an erasure either lands before the erasure lists the user's
+  // items, or is refused (the erasure's flag write conflicts with this check).
+  const accountLive = (userId: string): TransactItem => ({
+    ConditionCheck: { TableName: table, Key: userKey(userId), ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(erasing)' },
   });
   const transact = async (items: TransactItem[]): Promise<boolean> => {
     try {
@@ -131,7 +134,7 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
     },
     async addRecord(userId, record, activity) {
       const ok = await transact([
-        accountExists(userId),
+        accountLive(userId),
         { Put: { TableName: table, Item: { pk: userPk(userId), sk: `${RECORD}${record.id}`, ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
         activityPut(userId, activity),
       ]);
@@ -139,6 +142,7 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
     },
     async deleteRecord(userId, recordId, activity) {
       return transact([
+        accountLive(userId),
         { Delete: { TableName: table, Key: { pk: userPk(userId), sk: `${RECORD}${recordId}` }, ConditionExpression: 'attribute_exists(pk)' } },
         activityPut(userId, activity),
       ]);
@@ -146,11 +150,11 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
     listRecords: (userId, req) => page<HealthRecord>(userId, RECORD, req),
     listActivity: (userId, req) => page<Activity>(userId, ACTIVITY, req),
     async addActivity(userId, activity) {
-      await transact([accountExists(userId), activityPut(userId, activity)]);
+      await transact([accountLive(userId), activityPut(userId, activity)]);
     },
     async startSession(userId, session, activity) {
       const ok = await transact([
-        accountExists(userId),
+        accountLive(userId),
         { Put: { TableName: table, Item: { pk: userPk(userId), sk: `${SESSION}${session.sid}`, [SILO_TTL_ATTRIBUTE]: session.expiresAt } } },
         ...(activity ? [activityPut(userId, activity)] : []),
       ]);

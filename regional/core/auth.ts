@@ -10,7 +10,7 @@ import { nowSeconds, type SiloContext } from './context.ts';
 import { clearSessionCookie, hintCookie, sessionCookie } from './cookies.ts';
 import { ApiError } from './errors.ts';
 import { cookie, json, noContent, type ApiRequest, type ApiResponse } from './http.ts';
-import type { Activity } from './ports.ts';
+import { StoreUnavailableError, type Activity } from './ports.ts';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords.ts';
 import { userView } from './session.ts';
 import { EMAIL_FIELD_CODES, SIGNUP_FIELD_CODES, locateBody, loginBody, signupBody } from './schemas.ts';
@@ -68,7 +68,8 @@ export async function locate(ctx: SiloContext, req: ApiRequest): Promise<ApiResp
 }
 
 function decoyRegion(ctx: SiloContext, email: string): string {
-  const serving = ctx.catalog.regions.filter((r) => r.status !== 'offline').map((r) => r.code).sort();
+  // Every region, whatever its status: a known e-mail's hint can name an offline region too.
+  const serving = ctx.catalog.regions.map((r) => r.code).sort();
   const digest = createHmac('sha256', ctx.pepper).update(`locate-decoy:${normaliseEmail(email)}`).digest();
   return serving[digest.readUInt32BE(0) % serving.length] ?? ctx.region.code;
 }
@@ -97,6 +98,14 @@ async function openSession(ctx: SiloContext, userId: string, activity?: Activity
 export async function logout(ctx: SiloContext, req: ApiRequest): Promise<ApiResponse> {
   const token = cookie(req, SESSION_COOKIE);
   const session = token.kind === 'one' ? await ctx.verifier.verify(token.value, nowSeconds(ctx)) : null;
-  if (session?.sid && session.rgn === ctx.region.code) await ctx.silo.endSession(session.sub, session.sid);
+  if (session?.sid && session.rgn === ctx.region.code) {
+    try {
+      await ctx.silo.endSession(session.sub, session.sid);
+    } catch (err) {
+      // The store is down: the cookie is still cleared; the session record expires with the token.
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      ctx.log({ event: 'logout_store_unavailable', user: session.sub });
+    }
+  }
   return noContent([clearSessionCookie()]);
 }

@@ -10,11 +10,16 @@ const email = z
   .string()
   .trim()
   .refine((e) => new TextEncoder().encode(normaliseEmail(e)).length <= 254, 'must be at most 254 bytes')
-  .refine((e) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(normaliseEmail(e)), 'must be an e-mail address such as name@example.com');
+  .refine((e) => /^[^\s@\p{Cc}\p{Cf}]+@[^\s@\p{Cc}\p{Cf}]+\.[^\s@\p{Cc}\p{Cf}]+$/u.test(normaliseEmail(e)), 'must be an e-mail address such as name@example.com');
 
 export const MIN_PASSWORD = 12;
 const password = z.string().min(MIN_PASSWORD, `must be at least ${MIN_PASSWORD} characters`).max(256);
-const name = z.string().trim().min(1, 'must not be empty').max(100);
+const name = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100)
+  .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must not contain control or format characters');
 
 export const signupBody = z.strictObject({
   email,
@@ -26,7 +31,12 @@ export const signupBody = z.strictObject({
 export const locateBody = z.strictObject({ email });
 export const loginBody = z.strictObject({ email, password: z.string().min(1).max(256) });
 
-const optionalText = (max: number) => z.string().trim().max(max);
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must not contain control or format characters');
 
 export const profileBody = z.strictObject({
   name,

@@ -223,6 +223,11 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
     assert.deepEqual(itemCounts(await dumpEverything(stack.manifest)), before);
   });
 
+  test('a body over the Function URL limit (6 MB) is 413 every time, never a reset or a 502', async () => {
+    const huge = JSON.stringify({ email: 'x@example.com', password: 'y'.repeat(7 * 1024 * 1024) });
+    for (let i = 0; i < 4; i++) assert.equal((await new Browser(stack.url).post('/api/auth/login', huge)).status, 413, `try ${i + 1}`);
+  });
+
   test('a bad profile update is 400 and changes nothing', async () => {
     const b = browsers.get('us-east-2')!;
     const before = (await b.get('/api/profile')).body.profile;

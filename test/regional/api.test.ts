@@ -361,6 +361,24 @@ describe('export and erasure', () => {
     assert.equal((await s.post('/api/auth/signup', who)).status, 201, 'the e-mail is free again');
   });
 
+  test('once an erasure has begun, no write under the user can land (no records left behind by a race)', async () => {
+    const store = dynamoSiloStore(client(), 'silo-eu-west-1');
+    const s = await silo('eu-west-1');
+    const res = await s.post('/api/auth/signup', person('zoe'));
+    const id = res.json.user.id;
+    const entry = { id: '000000000000000aaaaaa', action: 'record_add' as const, at: new Date(NOW * 1000).toISOString(), detail: null };
+    const record = { id: '000000000000000bbbbbb', kind: 'heart_rate', value: 60, unit: 'bpm', takenAt: entry.at, createdAt: entry.at };
+    await store.addRecord(id, record, entry);
+    await store.beginErasure(id);
+    await assert.rejects(store.addRecord(id, { ...record, id: '000000000000000cccccc' }, { ...entry, id: '000000000000000dddddd' }));
+    await assert.rejects(store.startSession(id, { sid: 'AAAAAAAAAAAAAAAAAAAAAA', expiresAt: NOW + 60 }));
+    assert.equal(await store.deleteRecord(id, record.id, { ...entry, id: '000000000000000eeeeee' }), false);
+    await store.addActivity(id, { ...entry, id: '000000000000000ffffff' });
+    await store.eraseData(id);
+    await store.eraseAccount(id, 'zoe@example.com');
+    assert.deepEqual(await itemsOf('silo-eu-west-1', id), []);
+  });
+
   test('a failed erasure is reported, the account serves nothing, and calling again finishes it', async () => {
     const healthy = dynamoSiloStore(client(), 'silo-eu-west-1');
     let failures = 3;
