@@ -5,7 +5,7 @@ import type { SiloContext } from './context.ts';
 import { clearSessionCookie } from './cookies.ts';
 import { ApiError } from './errors.ts';
 import { json, noContent, type ApiRequest, type ApiResponse } from './http.ts';
-import { everything } from './records.ts';
+import { everything } from './paging.ts';
 import { requireAccount } from './session.ts';
 
 export async function stats(ctx: SiloContext, req: ApiRequest): Promise<ApiResponse> {

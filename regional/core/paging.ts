@@ -15,3 +15,15 @@ export function pageRequest(req: ApiRequest): PageRequest {
   }
   return cursor === undefined ? { limit: n } : { limit: n, cursor };
 }
+
+/** Every item of a listing, page by page (for export and stats). */
+export async function everything<T>(list: (cursor?: string) => Promise<{ items: T[]; next: string | null }>): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await list(cursor);
+    all.push(...page.items);
+    cursor = page.next ?? undefined;
+  } while (cursor);
+  return all;
+}

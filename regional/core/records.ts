@@ -78,15 +78,3 @@ export async function deleteRecord(ctx: SiloContext, req: ApiRequest, id: string
   }
   return noContent();
 }
-
-/** Every item of a listing, page by page (for export and stats). */
-export async function everything<T>(list: (cursor?: string) => Promise<{ items: T[]; next: string | null }>): Promise<T[]> {
-  const all: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await list(cursor);
-    all.push(...page.items);
-    cursor = page.next ?? undefined;
-  } while (cursor);
-  return all;
-}
