@@ -15,7 +15,6 @@ import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords.ts
 import { userView } from './session.ts';
 import { EMAIL_FIELD_CODES, SIGNUP_FIELD_CODES, locateBody, loginBody, signupBody } from './schemas.ts';
 
-
 export async function signup(ctx: SiloContext, req: ApiRequest): Promise<ApiResponse> {
   const body = readJson(req, signupBody, SIGNUP_FIELD_CODES);
   const home = Object.hasOwn(ctx.catalog.countries, body.country) ? ctx.catalog.countries[body.country] : undefined;
@@ -49,9 +48,9 @@ export async function signup(ctx: SiloContext, req: ApiRequest): Promise<ApiResp
     if (!created) await ctx.directory.release(index, ctx.region.code);
   }
   if (!created) throw emailTaken();
-  const cookie = await openSession(ctx, account.id);
+  const session = await openSession(ctx, account.id);
   ctx.log({ event: 'signup', user: account.id });
-  return json(201, { user: userView(ctx, account) }, [cookie, hintCookie(ctx.region.code)]);
+  return json(201, { user: userView(ctx, account) }, [session, hintCookie(ctx.region.code)]);
 }
 
 const emailTaken = () => new ApiError(409, 'email_taken', 'An account with this e-mail already exists. Sign in instead.', 'email');
@@ -69,9 +68,9 @@ export async function locate(ctx: SiloContext, req: ApiRequest): Promise<ApiResp
 
 function decoyRegion(ctx: SiloContext, email: string): string {
   // Every region, whatever its status: a known e-mail's hint can name an offline region too.
-  const serving = ctx.catalog.regions.map((r) => r.code).sort();
+  const regions = ctx.catalog.regions.map((r) => r.code).sort();
   const digest = createHmac('sha256', ctx.pepper).update(`locate-decoy:${normaliseEmail(email)}`).digest();
-  return serving[digest.readUInt32BE(0) % serving.length] ?? ctx.region.code;
+  return regions[digest.readUInt32BE(0) % regions.length] ?? ctx.region.code;
 }
 
 export async function login(ctx: SiloContext, req: ApiRequest): Promise<ApiResponse> {
@@ -81,12 +80,12 @@ export async function login(ctx: SiloContext, req: ApiRequest): Promise<ApiRespo
   if (!account || !ok || account.erasing) {
     throw new ApiError(401, 'invalid_credentials', 'That e-mail and password do not match an account.');
   }
-  const cookie = await openSession(ctx, account.id, activityEntry(ctx, 'login'));
+  const session = await openSession(ctx, account.id, activityEntry(ctx, 'login'));
   ctx.log({ event: 'login', user: account.id });
-  return json(200, { user: userView(ctx, account) }, [cookie, hintCookie(ctx.region.code)]);
+  return json(200, { user: userView(ctx, account) }, [session, hintCookie(ctx.region.code)]);
 }
 
-/** Records a new session in the silo and returns its cookie. */
+/** Records a new session in the silo and returns its Set-Cookie value. */
 async function openSession(ctx: SiloContext, userId: string, activity?: Activity): Promise<string> {
   const now = nowSeconds(ctx);
   const sid = randomId();
