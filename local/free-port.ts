@@ -12,3 +12,20 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * Free ports that are never handed out twice and never one of `reserved` (the global URL's port):
+ * the OS may offer a just-released port again before the child that was given it binds it.
+ */
+export function portPicker(reserved: number[]): () => Promise<number> {
+  const taken = new Set(reserved);
+  return async () => {
+    for (;;) {
+      const port = await freePort();
+      if (!taken.has(port)) {
+        taken.add(port);
+        return port;
+      }
+    }
+  };
+}

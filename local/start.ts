@@ -15,7 +15,7 @@ import { DIRECTORY_TABLE, DIRECTORY_TABLE_KEYS, SILO_TABLE_KEYS, SILO_TTL_ATTRIB
 import { LOCAL_CREDENTIALS, localS3 } from './aws-clients.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { createEdgeEmulator } from './edge-emulator.ts';
-import { freePort } from './free-port.ts';
+import { portPicker } from './free-port.ts';
 import type { StackManifest } from './manifest.ts';
 import { Supervisor, waitFor } from './processes.ts';
 import { startS3rver } from './s3rver.ts';
@@ -42,6 +42,7 @@ async function main() {
     throw new Error(`a stack is already running on ${dataDir} (pid ${running}); stop it, or set RESIDENCY_DATA to another folder`);
   }
   const runningFile = adoptCatalog(dataDir, catalog, catalogFile);
+  const nextPort = portPicker([settings.port]);
   const supervisor = new Supervisor(join(dataDir, 'logs'));
   let stopping = false;
   const stop = async (code: number) => {
@@ -66,14 +67,14 @@ async function main() {
       startDynamoDbLocal(supervisor, {
         name: 'global-directory',
         dataDir: join(globalDir, 'dynamodb'),
-        port: await freePort(),
+        port: await nextPort(),
         region: GLOBAL_REGION,
         tables: [{ name: DIRECTORY_TABLE, ...DIRECTORY_TABLE_KEYS }],
       }),
       startS3rver(supervisor, {
         name: 'global-static',
         dataDir: join(globalDir, 's3'),
-        port: await freePort(),
+        port: await nextPort(),
         region: GLOBAL_REGION,
         buckets: [STATIC_BUCKET],
       }),
@@ -95,13 +96,13 @@ async function main() {
           startDynamoDbLocal(supervisor, {
             name: `${code}-dynamodb`,
             dataDir: join(siloDir, 'dynamodb'),
-            port: await freePort(),
+            port: await nextPort(),
             region: code,
             tables: [{ name: table, ...SILO_TABLE_KEYS, ttlAttribute: SILO_TTL_ATTRIBUTE }],
           }),
-          startS3rver(supervisor, { name: `${code}-s3`, dataDir: join(siloDir, 's3'), port: await freePort(), region: code, buckets: [bucket] }),
+          startS3rver(supervisor, { name: `${code}-s3`, dataDir: join(siloDir, 's3'), port: await nextPort(), region: code, buckets: [bucket] }),
         ]);
-        const apiPort = await freePort();
+        const apiPort = await nextPort();
         const apiProc = supervisor.spawn(`${code}-api`, process.execPath, ['--import', 'tsx', resolve('local/regional-server.ts')], {
           LOCAL_API_PORT: String(apiPort),
           RESIDENCY_HANDLER: join(dist, 'regional', 'index.js'),
