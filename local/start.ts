@@ -110,6 +110,8 @@ async function main() {
           RESIDENCY_CATALOG_FILE: runningFile,
           SILO_TABLE: table,
           SILO_DYNAMODB_ENDPOINT: dynamoEndpoint,
+          SILO_BUCKET: bucket,
+          SILO_S3_ENDPOINT: s3Endpoint,
           DIRECTORY_TABLE,
           DIRECTORY_DYNAMODB_ENDPOINT: directoryEndpoint,
           SESSION_PUBLIC_KEYS_FILE: secrets.publicKeysFile,
@@ -124,6 +126,8 @@ async function main() {
         await waitFor(`${code} API`, () => fetch(`${api}/api/me`), { proc: apiProc, logFile: supervisor.logFile(`${code}-api`) });
         targets[code] = {
           api: { protocol: 'http', domainName: '127.0.0.1', port: apiPort, path: '', readTimeout: 30, keepaliveTimeout: 5 },
+          // Path-style, as the silo's S3 client signs its URLs locally.
+          files: { protocol: 'http', domainName: '127.0.0.1', port: Number(new URL(s3Endpoint).port), path: `/${bucket}`, readTimeout: 30, keepaliveTimeout: 5 },
           originSecret: secrets.originSecret(code),
         };
         regions[code] = {

@@ -11,6 +11,11 @@ const envSchema = z.object({
   RESIDENCY_CATALOG_FILE: z.string().min(1),
   SILO_TABLE: z.string().min(3),
   SILO_DYNAMODB_ENDPOINT: endpoint,
+  SILO_BUCKET: z.string().min(3).max(63),
+  /** Local stack: the silo's s3rver (path-style). Unset on AWS. */
+  SILO_S3_ENDPOINT: endpoint,
+  /** 'true' where the bucket keeps versions (AWS): erasure then deletes every version. */
+  SILO_BUCKET_VERSIONED: z.enum(['true', 'false']).default('false'),
   DIRECTORY_TABLE: z.string().min(3),
   DIRECTORY_DYNAMODB_ENDPOINT: endpoint,
   /** JSON array of PublicKeyEntry: every region's session public keys. */

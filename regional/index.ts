@@ -2,6 +2,7 @@
 // built file through local/regional-server.ts.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { loadCatalog } from '../catalog/load.ts';
 import { regionOf } from '../catalog/schema.ts';
@@ -10,6 +11,7 @@ import { nodeCryptoEs256 } from '../session/node-key.ts';
 import { createSessionVerifier } from '../session/verify.ts';
 import { dynamoDirectoryStore } from './adapters/dynamo-directory.ts';
 import { dynamoSiloStore } from './adapters/dynamo-silo.ts';
+import { s3FileObjects } from './adapters/s3-files.ts';
 import { fromFunctionUrl, toFunctionUrl, type FunctionUrlEvent, type FunctionUrlResult } from './adapters/function-url.ts';
 import { kmsSigner, localFileSigner } from './adapters/signers.ts';
 import { readEnv, ConfigError } from './config.ts';
@@ -31,6 +33,16 @@ async function boot(): Promise<(req: ApiRequest) => Promise<ApiResponse>> {
       requestHandler: { connectionTimeout: 300, requestTimeout: 3000 },
       ...(endpoint ? { endpoint } : {}),
     });
+  const s3 = new S3Client({
+    region: region.code,
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 300, requestTimeout: 5000 },
+    // Checksums only where S3 requires them: a presigned PUT must not demand one from the browser
+    // (and s3rver would store aws-chunked framing as object bytes).
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    ...(env.SILO_S3_ENDPOINT ? { endpoint: env.SILO_S3_ENDPOINT, forcePathStyle: true } : {}),
+  });
   const signer = env.SIGNING_KEY_FILE
     ? await localFileSigner(env.SIGNING_KEY_FILE, region.code)
     : kmsSigner(new KMSClient({ region: region.code }), env.SIGNING_KMS_KEY_ID!, env.SIGNING_KID!, region.code);
@@ -38,6 +50,7 @@ async function boot(): Promise<(req: ApiRequest) => Promise<ApiResponse>> {
     region,
     catalog,
     silo: dynamoSiloStore(dynamo(env.SILO_DYNAMODB_ENDPOINT), env.SILO_TABLE),
+    files: s3FileObjects(s3, env.SILO_BUCKET, { versioned: env.SILO_BUCKET_VERSIONED === 'true' }),
     directory: dynamoDirectoryStore(dynamo(env.DIRECTORY_DYNAMODB_ENDPOINT), env.DIRECTORY_TABLE),
     signer,
     verifier: await createSessionVerifier(keys, nodeCryptoEs256),

@@ -9,6 +9,7 @@ import type { OriginSpec } from '../core/types.ts';
 
 export interface RegionTarget {
   api: OriginSpec;
+  files: OriginSpec;
   originSecret: string;
 }
 
@@ -37,7 +38,7 @@ export function buildEdgeConfig(
     const target = targets[r.code];
     if (!target) throw new Error(`no origin given for region ${r.code}`);
     if (target.originSecret.length < 32) throw new Error(`origin secret of ${r.code} is shorter than 32 characters`);
-    regions[r.code] = { status: r.status, api: originSchema.parse(target.api), originSecret: target.originSecret };
+    regions[r.code] = { status: r.status, api: originSchema.parse(target.api), files: originSchema.parse(target.files), originSecret: target.originSecret };
   }
   const kids = new Set<string>();
   for (const k of keys) {

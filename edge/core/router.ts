@@ -5,7 +5,8 @@ import type { SessionVerifier } from '../../session/verify.ts';
 import { oneCookie } from '../../session/cookies.ts';
 import { clearSessionHeader, edgeError, jsonResponse } from './responses.ts';
 import { classify } from './routes.ts';
-import type { Decision, EdgeRequest, RoutingConfig } from './types.ts';
+import type { Decision, EdgeRequest, OriginSpec, RoutingConfig } from './types.ts';
+import { objectKey, type ObjectArea } from '../../files/object-keys.ts';
 
 /** Headers the edge owns. Whatever a client sends under this prefix is dropped. */
 export const RESIDENCY_HEADER_PREFIX = 'x-residency-';
@@ -62,7 +63,48 @@ async function route(req: EdgeRequest, config: RoutingConfig, verifier: SessionV
       if (state.kind === 'invalid') return edgeError('session_invalid', clearSessionHeader);
       return toRegion(req, config, state.session.rgn, state.session);
     }
+    case 'file-content': {
+      const state = await sessionState(req, verifier, now);
+      if (state.kind === 'none') return edgeError('unauthenticated');
+      if (state.kind === 'invalid') return edgeError('session_invalid', clearSessionHeader);
+      return toBucket(req, config, state.session, path.id);
+    }
   }
+}
+
+/** Which area of the bucket a method may touch: uploads land in `incoming/`, reads come from `files/`. */
+const CONTENT_AREAS: Record<string, ObjectArea> = { GET: 'files', HEAD: 'files', PUT: 'incoming' };
+/** The only viewer headers a bucket request needs: what the upload's signature covers. */
+const BUCKET_HEADERS = ['content-type'];
+
+/**
+ * File bytes go straight to the home bucket, under a key built from the *verified* subject. The
+ * query string is the silo's presigned signature, passed byte for byte; the edge holds no
+ * credentials. Another user's signature, or an id of theirs, names an object of the caller's own
+ * prefix and fails the bucket's signature check. A verified subject is always in the id alphabet
+ * (session/claims.ts SUBJECT_PATTERN), so it cannot step out of its prefix.
+ */
+function toBucket(req: EdgeRequest, config: RoutingConfig, session: VerifiedSession, id: string): Decision {
+  const area = Object.hasOwn(CONTENT_AREAS, req.method) ? CONTENT_AREAS[req.method] : undefined;
+  if (!area) return edgeError('method_not_allowed', { allow: 'GET, HEAD, PUT' });
+  const route = Object.hasOwn(config.regions, session.rgn) ? config.regions[session.rgn] : undefined;
+  if (!route || route.status === 'offline') return edgeError('region_unavailable', { 'retry-after': String(config.retryAfterSeconds) });
+  const headers: Record<string, string[]> = { host: [hostHeader(route.files)] };
+  for (const name of BUCKET_HEADERS) if (req.headers[name]) headers[name] = req.headers[name]!;
+  return {
+    action: 'forward',
+    region: session.rgn,
+    origin: route.files,
+    uri: `/${objectKey(area, session.sub, id)}`,
+    querystring: req.querystring,
+    headers,
+  };
+}
+
+/** What an origin expects in Host: the port too when it is not the protocol's default (local stack). */
+function hostHeader(origin: OriginSpec): string {
+  const standard = origin.protocol === 'https' ? 443 : 80;
+  return origin.port === standard ? origin.domainName : `${origin.domainName}:${origin.port}`;
 }
 
 /**
@@ -105,7 +147,7 @@ function toRegion(req: EdgeRequest, config: RoutingConfig, region: string, sessi
     const lower = name.toLowerCase();
     if (!lower.startsWith(RESIDENCY_HEADER_PREFIX) && lower !== 'host') headers[name] = values;
   }
-  headers.host = [route.api.domainName];
+  headers.host = [hostHeader(route.api)];
   headers['x-residency-region'] = [region];
   headers['x-residency-origin-secret'] = [route.originSecret];
   if (session) headers['x-residency-subject'] = [session.sub];

@@ -27,6 +27,11 @@ export interface OriginSpec {
 export interface RegionRoute {
   status: RegionStatus;
   api: OriginSpec;
+  /**
+   * The region's files bucket as an origin: virtual-hosted on AWS (path ''), path-style locally
+   * (path '/<bucket>'). File bytes go there directly; the silo only signs the way in.
+   */
+  files: OriginSpec;
   /** Shared secret the silo requires, proving a request came through the edge. */
   originSecret: string;
 }

@@ -4,6 +4,8 @@
 //                              query lists newest first
 //   USER#<id> / ACT#<id>       an activity entry; ids start with the time it happened
 //   USER#<id> / SESSION#<sid>  a signed-in session, expiring with its token (TTL)
+//   USER#<id> / FILE#<id>      a receipt's name, type and size (its bytes are in the bucket)
+//   USER#<id> / UPLOAD#<id>    an upload signed but not completed yet, expiring by itself (TTL)
 //   EMAIL#<normalised> / EMAIL the e-mail claim that makes login a single lookup
 import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -18,7 +20,17 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { SILO_TTL_ATTRIBUTE } from './tables.ts';
 import { guarded } from './unavailable.ts';
-import { InvalidCursorError, type Account, type Activity, type HealthRecord, type Page, type PageRequest, type SiloStore } from '../core/ports.ts';
+import {
+  InvalidCursorError,
+  type Account,
+  type Activity,
+  type HealthRecord,
+  type Page,
+  type PageRequest,
+  type PendingUpload,
+  type SiloStore,
+  type StoredFile,
+} from '../core/ports.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -28,7 +40,9 @@ const emailClaimKey = (emailKey: string) => ({ pk: `EMAIL#${emailKey}`, sk: 'EMA
 const RECORD = 'REC#';
 const SESSION = 'SESSION#';
 const ACTIVITY = 'ACT#';
-const CURSOR_SK = /^(REC|ACT)#[A-Za-z0-9_-]{1,64}$/;
+const FILE = 'FILE#';
+const UPLOAD = 'UPLOAD#';
+const CURSOR_SK = /^(REC|ACT|FILE)#[A-Za-z0-9_-]{1,64}$/;
 
 export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStore {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -148,6 +162,39 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
       ]);
     },
     listRecords: (userId, req) => page<HealthRecord>(userId, RECORD, req),
+    async createUpload(userId, upload) {
+      const ok = await transact([
+        accountLive(userId),
+        { Put: { TableName: table, Item: { pk: userPk(userId), sk: `${UPLOAD}${upload.id}`, ...upload, [SILO_TTL_ATTRIBUTE]: upload.expiresAt } } },
+      ]);
+      if (!ok) throw new Error('upload not recorded: account missing');
+    },
+    async getUpload(userId, uploadId) {
+      const { Item } = await send(new GetCommand({ TableName: table, Key: { pk: userPk(userId), sk: `${UPLOAD}${uploadId}` }, ConsistentRead: true }));
+      if (!Item || Number(Item[SILO_TTL_ATTRIBUTE]) <= Date.now() / 1000) return undefined;
+      const { [SILO_TTL_ATTRIBUTE]: _ttl, ...upload } = strip(Item);
+      return upload as unknown as PendingUpload;
+    },
+    async completeUpload(userId, file, activity) {
+      return transact([
+        accountLive(userId),
+        { Delete: { TableName: table, Key: { pk: userPk(userId), sk: `${UPLOAD}${file.id}` }, ConditionExpression: 'attribute_exists(pk)' } },
+        { Put: { TableName: table, Item: { pk: userPk(userId), sk: `${FILE}${file.id}`, ...file }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        activityPut(userId, activity),
+      ]);
+    },
+    async getFile(userId, fileId) {
+      const { Item } = await send(new GetCommand({ TableName: table, Key: { pk: userPk(userId), sk: `${FILE}${fileId}` }, ConsistentRead: true }));
+      return Item ? (strip(Item) as unknown as StoredFile) : undefined;
+    },
+    listFiles: (userId, req) => page<StoredFile>(userId, FILE, req),
+    async deleteFile(userId, fileId, activity) {
+      return transact([
+        accountLive(userId),
+        { Delete: { TableName: table, Key: { pk: userPk(userId), sk: `${FILE}${fileId}` }, ConditionExpression: 'attribute_exists(pk)' } },
+        activityPut(userId, activity),
+      ]);
+    },
     listActivity: (userId, req) => page<Activity>(userId, ACTIVITY, req),
     async addActivity(userId, activity) {
       await transact([accountLive(userId), activityPut(userId, activity)]);

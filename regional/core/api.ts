@@ -1,5 +1,6 @@
 // The silo API: origin check, route table, and the one place errors become responses.
 import { timingSafeEqual } from 'node:crypto';
+import { OBJECT_ID } from '../../files/object-keys.ts';
 import { getMe, getProfile, putProfile } from './account.ts';
 import { listActivity } from './activity.ts';
 import { locate, login, logout, signup } from './auth.ts';
@@ -8,6 +9,7 @@ import { eraseMe, exportData, stats } from './data-subject.ts';
 import { ApiError } from './errors.ts';
 import { toErrorResponse, type ApiRequest, type ApiResponse } from './http.ts';
 import { InvalidCursorError, StoreUnavailableError } from './ports.ts';
+import { completeUpload, deleteFile, downloadFile, listFiles, startUpload } from './files.ts';
 import { addRecord, deleteRecord, listRecords } from './records.ts';
 
 type Handler = (ctx: SiloContext, req: ApiRequest, id: string) => Promise<ApiResponse> | ApiResponse;
@@ -25,16 +27,29 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/api/activity': { GET: listActivity },
   '/api/stats': { GET: stats },
   '/api/export': { GET: exportData },
+  '/api/files': { GET: listFiles },
+  '/api/files/:id': { DELETE: deleteFile },
+  '/api/uploads': { POST: startUpload },
+  '/api/uploads/:id/complete': { POST: completeUpload },
+  '/files/:id': { GET: downloadFile },
 };
 
-const ID_SEGMENT = /^(\/api\/[a-z]+)\/([A-Za-z0-9_-]{1,64})$/;
+const TEMPLATES = Object.keys(ROUTES).map((template) => ({ template, segments: template.split('/') }));
 
 /** The template a raw path matches, and its id; never decodes the path. */
 function match(path: string): { template: string; id: string } | undefined {
-  if (Object.hasOwn(ROUTES, path) && !path.includes(':')) return { template: path, id: '' };
-  const m = ID_SEGMENT.exec(path);
-  const template = m ? `${m[1]}/:id` : undefined;
-  return template && Object.hasOwn(ROUTES, template) ? { template, id: m![2]! } : undefined;
+  const segments = path.split('/');
+  for (const { template, segments: expected } of TEMPLATES) {
+    if (expected.length !== segments.length) continue;
+    let id = '';
+    const fits = expected.every((part, i) => {
+      if (part !== ':id') return part === segments[i];
+      id = segments[i]!;
+      return OBJECT_ID.test(id);
+    });
+    if (fits) return { template, id };
+  }
+  return undefined;
 }
 
 export const ORIGIN_SECRET_HEADER = 'x-residency-origin-secret';

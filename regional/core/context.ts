@@ -2,7 +2,7 @@
 import type { Catalog, Region } from '../../catalog/schema.ts';
 import type { TokenSigner } from '../../session/sign.ts';
 import type { SessionVerifier } from '../../session/verify.ts';
-import type { DirectoryStore, SiloStore } from './ports.ts';
+import type { DirectoryStore, FileObjects, SiloStore } from './ports.ts';
 
 export const nowSeconds = (ctx: SiloContext) => Math.floor(ctx.nowMs() / 1000);
 
@@ -10,6 +10,7 @@ export interface SiloContext {
   region: Region;
   catalog: Catalog;
   silo: SiloStore;
+  files: FileObjects;
   directory: DirectoryStore;
   signer: TokenSigner;
   verifier: SessionVerifier;

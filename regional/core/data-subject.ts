@@ -1,4 +1,5 @@
 // The data subject's rights over what this silo holds: see it (stats), take it (export), erase it.
+import { userPrefixes } from '../../files/object-keys.ts';
 import { activityEntry } from './activity.ts';
 import { blindIndex, normaliseEmail } from './blind-index.ts';
 import type { SiloContext } from './context.ts';
@@ -10,19 +11,27 @@ import { requireAccount } from './session.ts';
 
 export async function stats(ctx: SiloContext, req: ApiRequest): Promise<ApiResponse> {
   const account = await requireAccount(ctx, req);
-  const records = await everything((cursor) => ctx.silo.listRecords(account.id, { limit: 100, cursor }));
+  const [records, files, latest] = await Promise.all([
+    everything((cursor) => ctx.silo.listRecords(account.id, { limit: 100, cursor })),
+    everything((cursor) => ctx.silo.listFiles(account.id, { limit: 100, cursor })),
+    ctx.silo.listActivity(account.id, { limit: 1 }),
+  ]);
   const byKind: Record<string, number> = {};
   for (const r of records) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
-  const latest = await ctx.silo.listActivity(account.id, { limit: 1 });
-  return json(200, { records: { total: records.length, byKind }, lastActivityAt: latest.items[0]?.at ?? null });
+  return json(200, {
+    records: { total: records.length, byKind },
+    files: { total: files.length, bytes: files.reduce((sum, f) => sum + f.size, 0) },
+    lastActivityAt: latest.items[0]?.at ?? null,
+  });
 }
 
 /** Everything the silo holds about the caller, as one document (GDPR art. 15 / 20). */
 export async function exportData(ctx: SiloContext, req: ApiRequest): Promise<ApiResponse> {
   const account = await requireAccount(ctx, req);
   await ctx.silo.addActivity(account.id, activityEntry(ctx, 'export'));
-  const [records, activity] = await Promise.all([
+  const [records, files, activity] = await Promise.all([
     everything((cursor) => ctx.silo.listRecords(account.id, { limit: 100, cursor })),
+    everything((cursor) => ctx.silo.listFiles(account.id, { limit: 100, cursor })),
     everything((cursor) => ctx.silo.listActivity(account.id, { limit: 100, cursor })),
   ]);
   const { passwordHash: _secret, erasing: _state, profile, ...identity } = account;
@@ -32,6 +41,8 @@ export async function exportData(ctx: SiloContext, req: ApiRequest): Promise<Api
     account: identity,
     profile: { name: account.name, ...profile },
     records,
+    // Links, not bytes: each one downloads through the edge with the same session.
+    files: files.map((f) => ({ ...f, download: `/files/${f.id}` })),
     activity,
   });
   res.headers['content-disposition'] = 'attachment; filename="my-data.json"';
@@ -53,7 +64,7 @@ async function withRetries(step: () => Promise<void>): Promise<void> {
 
 /**
  * Erasure (GDPR art. 17). Marks the account first, so nothing is served from it from then on;
- * deletes records and activity, then the directory entry, then the account and e-mail claim
+ * deletes the file objects (every version), then records, files and activity, then the directory entry, then the account and e-mail claim
  * last. Each step is retried; if one still fails, the caller is told, and calling again resumes
  * (the marked account accepts nothing but this call).
  */
@@ -61,6 +72,7 @@ export async function eraseMe(ctx: SiloContext, req: ApiRequest): Promise<ApiRes
   const account = await requireAccount(ctx, req, { allowErasing: true });
   try {
     await withRetries(() => ctx.silo.beginErasure(account.id));
+    for (const prefix of userPrefixes(account.id)) await withRetries(async () => void (await ctx.files.removeAll(prefix)));
     await withRetries(() => ctx.silo.eraseData(account.id));
     await withRetries(() => ctx.directory.release(blindIndex(ctx.pepper, account.email), ctx.region.code));
     await withRetries(() => ctx.silo.eraseAccount(account.id, normaliseEmail(account.email)));

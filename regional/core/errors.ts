@@ -9,6 +9,8 @@ export type ApiErrorCode =
   | 'unknown_country'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'file_too_large'
+  | 'upload_incomplete'
   | 'email_taken'
   | 'invalid_credentials'
   | 'unauthenticated'

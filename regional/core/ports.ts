@@ -40,7 +40,7 @@ export interface HealthRecord {
   createdAt: string;
 }
 
-export type ActivityAction = 'signup' | 'login' | 'profile_update' | 'record_add' | 'record_delete' | 'export';
+export type ActivityAction = 'signup' | 'login' | 'profile_update' | 'record_add' | 'record_delete' | 'file_upload' | 'file_delete' | 'export';
 
 /** One entry of the user's audit trail. `detail` is never PII (a record kind, not a value). */
 export interface Activity {
@@ -48,6 +48,28 @@ export interface Activity {
   action: ActivityAction;
   at: string;
   detail: string | null;
+}
+
+export type FileType = 'application/pdf' | 'image/png' | 'image/jpeg';
+
+/** A receipt: its bytes are in the home bucket, this is what the silo's table says about them. */
+export interface StoredFile {
+  id: string;
+  /** As the user named it (any Unicode, spaces, `+`, `@`, `%`); never part of an object key. */
+  name: string;
+  type: FileType;
+  size: number;
+  uploadedAt: string;
+}
+
+/** An upload the silo has signed a URL for, waiting for its bytes and the completion call. */
+export interface PendingUpload {
+  id: string;
+  name: string;
+  type: FileType;
+  size: number;
+  /** Epoch seconds: the item expires by itself (TTL). */
+  expiresAt: number;
 }
 
 export interface Page<T> {
@@ -88,6 +110,16 @@ export interface SiloStore {
   listRecords(userId: string, page: PageRequest): Promise<Page<HealthRecord>>;
   listActivity(userId: string, page: PageRequest): Promise<Page<Activity>>;
   addActivity(userId: string, activity: Activity): Promise<void>;
+  /** Remembers an upload until it completes or expires. */
+  createUpload(userId: string, upload: PendingUpload): Promise<void>;
+  getUpload(userId: string, uploadId: string): Promise<PendingUpload | undefined>;
+  /** Turns the pending upload into a file; `false` if it is gone (completed, expired, account erased). */
+  completeUpload(userId: string, file: StoredFile, activity: Activity): Promise<boolean>;
+  getFile(userId: string, fileId: string): Promise<StoredFile | undefined>;
+  /** Newest first. */
+  listFiles(userId: string, page: PageRequest): Promise<Page<StoredFile>>;
+  /** `false` if the user has no file with that id. */
+  deleteFile(userId: string, fileId: string, activity: Activity): Promise<boolean>;
   /** Records a signed-in session (it expires by itself with the token). */
   startSession(userId: string, session: { sid: string; expiresAt: number }, activity?: Activity): Promise<void>;
   hasSession(userId: string, sid: string): Promise<boolean>;
@@ -98,6 +130,25 @@ export interface SiloStore {
   eraseData(userId: string): Promise<void>;
   /** Deletes the account and its e-mail claim: the last step of an erasure. */
   eraseAccount(userId: string, emailKey: string): Promise<void>;
+}
+
+/**
+ * The home region's files bucket. Object bytes never pass through the API: the silo signs
+ * short-lived URLs for the browser (through the edge) and inspects objects in place.
+ */
+export interface FileObjects {
+  /** A presigned PUT for exactly this type and size; returns the URL's query string only. */
+  signUpload(key: string, opts: { type: FileType; size: number; expiresIn: number }): Promise<string>;
+  /** A presigned GET that makes the browser save the object under `name`; the query string only. */
+  signDownload(key: string, opts: { name: string; type: FileType; expiresIn: number }): Promise<string>;
+  /** Size of the object, or undefined if there is none. */
+  size(key: string): Promise<number | undefined>;
+  /** The object's first `bytes` bytes (fewer if it is shorter). */
+  head(key: string, bytes: number): Promise<Uint8Array>;
+  copy(from: string, to: string, type: FileType): Promise<void>;
+  remove(key: string): Promise<void>;
+  /** Deletes every object (and every version of it) under the prefix; returns how many. */
+  removeAll(prefix: string): Promise<number>;
 }
 
 /** The global directory: blind index -> region. Holds no PII by construction. */

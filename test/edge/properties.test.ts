@@ -85,7 +85,9 @@ const uri = fc.oneof(
   fc.constantFrom('/', '/index.html', '/api', '/api/', '/files', '/files/', '/api/config', '/api/me', '/api/me/', '/api/profile', '/api/export', '/api/activity', '/api/records', '/api/files', '/api/auth/signup', '/api/auth/locate', '/api/auth/login', '/api/auth/logout', '/api/auth/', '/API/me'),
   ID.map((id) => `/api/records/${id}`),
   ID.map((id) => `/files/${id}`),
+  ID.map((id) => `/files/${id}/content`),
   ID.map((id) => `/api/files/${id}`),
+  ID.map((id) => `/api/uploads/${id}/complete`),
   fc.tuple(fc.constantFrom('/api/', '/files/', '/api/records/', '/api/auth/', '/'), fc.string({ unit: uriChars, maxLength: 30 })).map(([a, b]) => a + b),
   fc.string({ unit: 'binary', maxLength: 30 }).map((s) => `/${s}`),
 );
@@ -219,14 +221,15 @@ function checkInvariants(g: Generated, d: Decision, activeOnly: boolean) {
     assert.equal(kind, 'static');
     return;
   }
-  assert.ok(kind === 'session' || kind === 'file' || kind === 'auth', `forwarded a ${kind} path`);
   const route = routing.regions[d.region];
+  if (kind === 'file-content') return checkBucketForward(g, d, route, activeOnly);
+  assert.ok(kind === 'session' || kind === 'file' || kind === 'auth', `forwarded a ${kind} path`);
   assert.ok(route && Object.hasOwn(routing.regions, d.region), `forwarded to ${d.region}, a catalog region`);
   assert.ok(activeOnly || route.status !== 'offline', 'never forwarded to an offline region');
   assert.deepEqual(d.origin, TEST_TARGETS[d.region]!.api);
   assert.equal(d.uri, req.uri, 'uri unchanged');
   assert.equal(d.querystring, req.querystring, 'query string unchanged');
-  assert.deepEqual(d.headers.host, [route.api.domainName]);
+  assert.deepEqual(d.headers.host, [route.api.port === (route.api.protocol === 'https' ? 443 : 80) ? route.api.domainName : `${route.api.domainName}:${route.api.port}`]);
   for (const [name, values] of Object.entries(d.headers)) {
     const lower = name.toLowerCase();
     if (lower.startsWith('x-residency-')) {
@@ -246,6 +249,19 @@ function checkInvariants(g: Generated, d: Decision, activeOnly: boolean) {
   } else {
     assert.equal(d.headers['x-residency-subject'], undefined, 'no subject on sign-up or sign-in');
   }
+}
+
+/** File bytes: only to the bucket of the session's region, only under its subject's prefix, nothing else along. */
+function checkBucketForward(g: Generated, d: Extract<Decision, { action: 'forward' }>, route: (typeof routing.regions)[string] | undefined, activeOnly: boolean) {
+  const session = carriedSession(g);
+  assert.ok(typeof session === 'object', 'file bytes are never reached without a valid session');
+  assert.equal(d.region, session.valid!.rgn, "only the bucket of the token's region");
+  assert.ok(route && (activeOnly || route.status !== 'offline'), 'never an offline region');
+  assert.deepEqual(d.origin, TEST_TARGETS[d.region]!.files);
+  const id = /^\/files\/([^/]+)\/content$/.exec(g.req.uri)![1];
+  assert.ok([`/files/${session.valid!.sub}/${id}`, `/incoming/${session.valid!.sub}/${id}`].includes(d.uri), `key ${d.uri} is under the subject's prefix`);
+  assert.equal(d.querystring, g.req.querystring, 'query string unchanged');
+  for (const name of Object.keys(d.headers)) assert.ok(name === 'host' || name === 'content-type', `${name} must not reach the bucket`);
 }
 
 /** Liveness: a request that carries exactly one valid session for a session path is served. */

@@ -14,7 +14,7 @@ import { describe, it, mock } from 'node:test';
 import { buildEdgeConfig } from '../../edge/build/edge-config.ts';
 import { classify } from '../../edge/core/routes.ts';
 import { decide } from '../../edge/core/router.ts';
-import type { EdgeRequest } from '../../edge/core/types.ts';
+import type { EdgeRequest, OriginSpec } from '../../edge/core/types.ts';
 import { SESSION_COOKIE } from '../../session/claims.ts';
 import { createSessionVerifier } from '../../session/verify.ts';
 import { BUNDLE_FILE, bundleIsStale, fromCloudFront, fromDecision, loadBundle, toOriginRequestEvent, type EdgeHandler, type Outcome } from './support/bundle.ts';
@@ -47,6 +47,11 @@ interface Expect {
   forwardHeaders?: Record<string, string[]>;
   /** Headers that must not reach the origin. */
   absentHeaders?: string[];
+  /**
+   * File bytes: the forward goes to the region's bucket (not its API) at this URI, where
+   * `{{sub}}` is the session's subject; only `host` and these viewer headers may reach it.
+   */
+  bucket?: { uri: string; headers?: string[] };
 }
 
 interface VectorCase {
@@ -138,6 +143,20 @@ for (const file of files) {
   for (const c of v.cases) prepared.push(await prepare(file, v, c));
 }
 
+/** Host as an origin expects it: with the port only when it is not the protocol's default. */
+const authority = (o: OriginSpec) => (o.port === (o.protocol === 'https' ? 443 : 80) ? o.domainName : `${o.domainName}:${o.port}`);
+
+function checkBucketForward(p: Prepared, out: Extract<Outcome, { action: 'forward' }>, files: OriginSpec) {
+  const { bucket } = p.expect;
+  assert.deepEqual(out.origin, files, 'origin: the home region\'s files bucket');
+  assert.equal(out.uri, bucket!.uri.replace('{{sub}}', p.sessionSub ?? '(no session)'), 'object key built from the verified subject');
+  assert.equal(out.querystring, p.request.querystring, 'the presigned query string is passed on byte for byte');
+  assert.deepEqual(out.headers.host, [authority(files)], 'host is the bucket authority');
+  const allowed = new Set(['host', ...(bucket!.headers ?? [])]);
+  for (const name of Object.keys(out.headers)) assert.ok(allowed.has(name), `${name} must not reach the bucket`);
+  for (const name of bucket!.headers ?? []) assert.deepEqual(out.headers[name], p.request.headers[name], `${name} passes through unchanged`);
+}
+
 /** Every expectation of a case, plus the rules every edge outcome obeys whatever the case. */
 function check(p: Prepared, out: Outcome) {
   const { expect: e, request: req } = p;
@@ -147,10 +166,12 @@ function check(p: Prepared, out: Outcome) {
     assert.ok(e.region, 'a forward case names its region');
     assert.equal(out.region, e.region, 'region');
     const target = TEST_TARGETS[e.region]!;
+    if (e.bucket) return checkBucketForward(p, out, target.files);
+    assert.ok(pathClass !== 'file-content', 'file bytes are never forwarded to an API');
     assert.deepEqual(out.origin, target.api, 'origin: protocol, domain, port, path and timeouts of that region');
     assert.equal(out.uri, req.uri, 'uri is passed on exactly (never decoded or re-encoded)');
     assert.equal(out.querystring, req.querystring, 'query string is passed on byte for byte');
-    assert.deepEqual(out.headers.host, [target.api.domainName], 'host is the origin domain');
+    assert.deepEqual(out.headers.host, [authority(target.api)], 'host is the origin authority');
     assert.deepEqual(out.headers['x-residency-region'], [e.region], 'verified region injected');
     assert.deepEqual(out.headers['x-residency-origin-secret'], [target.originSecret], 'origin secret of that region injected');
     const subject = e.subject === 'session' ? p.sessionSub : e.subject;

@@ -7,12 +7,14 @@ import { after, before, describe, test } from 'node:test';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { CryptoKey } from 'jose';
 import { parseCatalog, type Catalog } from '../../catalog/schema.ts';
-import { localDynamo } from '../../local/aws-clients.ts';
+import { localDynamo, localS3 } from '../../local/aws-clients.ts';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { freePort } from '../../local/free-port.ts';
+import { startS3rver } from '../../local/s3rver.ts';
 import { Supervisor } from '../../local/processes.ts';
 import { dynamoDirectoryStore } from '../../regional/adapters/dynamo-directory.ts';
 import { dynamoSiloStore } from '../../regional/adapters/dynamo-silo.ts';
+import { s3FileObjects } from '../../regional/adapters/s3-files.ts';
 import { api as apiOf, type TestSilo } from './harness.ts';
 import { createApi } from '../../regional/core/api.ts';
 import type { PublicKeyEntry } from '../../session/claims.ts';
@@ -35,6 +37,7 @@ const catalogWith = (euStatus = 'active'): Catalog =>
 let dataDir: string;
 let supervisor: Supervisor;
 let endpoint: string;
+let s3Endpoint: string;
 const keys: PublicKeyEntry[] = [];
 const signers = new Map<string, CryptoKey>();
 const logs: string[] = [];
@@ -53,6 +56,13 @@ before(async () => {
       { name: 'silo-us-east-2', partitionKey: 'pk', sortKey: 'sk' },
       { name: 'directory', partitionKey: 'bidx' },
     ],
+  });
+  s3Endpoint = await startS3rver(supervisor, {
+    name: 'test-s3',
+    dataDir: join(dataDir, 's3'),
+    port: await freePort(),
+    region: 'eu-west-1',
+    buckets: ['files-eu-west-1', 'files-us-east-2'],
   });
   for (const region of ['eu-west-1', 'us-east-2']) {
     const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
@@ -73,6 +83,7 @@ async function silo(region: string, overrides: Partial<Parameters<typeof createA
     region: catalog.regions.find((r) => r.code === region)!,
     catalog,
     silo: dynamoSiloStore(client(), `silo-${region}`),
+    files: s3FileObjects(localS3(s3Endpoint, region), `files-${region}`, { versioned: false }),
     directory: dynamoDirectoryStore(client(), 'directory'),
     signer: webCryptoSigner(`${region}-test`, region, signers.get(region)!),
     verifier: await createSessionVerifier(keys),

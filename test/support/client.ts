@@ -5,6 +5,7 @@ export interface Reply {
   headers: Headers;
   body: any;
   text: string;
+  bytes: Buffer;
   setCookies: string[];
 }
 
@@ -23,8 +24,9 @@ export class Browser {
     const headers: Record<string, string> = { ...this.headers, ...extra };
     const cookie = this.cookieHeader();
     if (cookie && !('cookie' in extra)) headers.cookie = cookie;
-    let payload: string | undefined;
-    if (body !== undefined) {
+    let payload: string | Uint8Array | undefined;
+    if (body instanceof Uint8Array) payload = body;
+    else if (body !== undefined) {
       payload = typeof body === 'string' ? body : JSON.stringify(body);
       headers['content-type'] ??= 'application/json';
     }
@@ -38,17 +40,19 @@ export class Browser {
       if (attrs.some((a) => a.trim().toLowerCase() === 'max-age=0') || value === '') this.jar.delete(name);
       else this.jar.set(name, value);
     }
-    const text = await res.text();
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const text = bytes.toString('utf8');
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
       parsed = undefined;
     }
-    return { status: res.status, headers: res.headers, body: parsed, text, setCookies };
+    return { status: res.status, headers: res.headers, body: parsed, text, bytes, setCookies };
   }
 
   get = (path: string, extra?: Record<string, string>) => this.send('GET', path, undefined, extra);
   post = (path: string, body?: unknown, extra?: Record<string, string>) => this.send('POST', path, body, extra);
   put = (path: string, body?: unknown, extra?: Record<string, string>) => this.send('PUT', path, body, extra);
+  del = (path: string, extra?: Record<string, string>) => this.send('DELETE', path, undefined, extra);
 }

@@ -67,11 +67,14 @@ export interface NewRecord {
 
 export interface ActivityEntry {
   id: string;
-  /** signup, login, profile_update, record_add, record_delete or export (or one added later). */
+  /**
+   * signup, login, profile_update, record_add, record_delete, file_upload, file_delete or export
+   * (or one added later).
+   */
   action: string;
   /** ISO 8601, UTC. */
   at: string;
-  /** A short non-PII note, e.g. the record kind. */
+  /** A short non-PII note, e.g. the record kind or the file type (never a file name). */
   detail: string | null;
 }
 
@@ -86,10 +89,48 @@ export interface PageRequest {
   cursor?: string | null;
 }
 
+/** A stored receipt. `type` is a string so a type this build does not know yet still shows. */
+export interface StoredFile {
+  id: string;
+  /** Exactly as uploaded: may hold spaces, '+', '@', '%' or any script. Text, never markup. */
+  name: string;
+  /** application/pdf, image/png or image/jpeg. */
+  type: string;
+  /** Bytes. */
+  size: number;
+  /** ISO 8601, UTC. */
+  uploadedAt: string;
+}
+
+/** What is about to be uploaded: step one of an upload. */
+export interface NewUpload {
+  name: string;
+  type: string;
+  size: number;
+}
+
+/** Where to send the bytes (step two), answered by step one. */
+export interface UploadTarget {
+  id: string;
+  url: string;
+  method: string;
+  /** Send exactly these with the bytes: the URL's signature covers them. */
+  headers: Record<string, string>;
+  /** ISO 8601, UTC. */
+  expiresAt: string;
+}
+
+export interface FileTotals {
+  total: number;
+  bytes: number;
+}
+
 export interface Stats {
   total: number;
   /** Only kinds the server counted; a missing kind means none. */
   byKind: Record<string, number>;
+  /** Receipts; null from a server that does not count them yet. */
+  files: FileTotals | null;
   /** ISO 8601, UTC, or null before any activity. */
   lastActivityAt: string | null;
 }
@@ -355,7 +396,62 @@ export async function getStats(): Promise<Stats> {
     for (const [kind, count] of Object.entries(records.byKind)) if (isNumber(count)) byKind[kind] = count;
   }
   const last = data.lastActivityAt;
-  return { total: records.total, byKind, lastActivityAt: typeof last === 'string' && last !== '' ? last : null };
+  return {
+    total: records.total,
+    byKind,
+    files: asFileTotals(data.files),
+    lastActivityAt: typeof last === 'string' && last !== '' ? last : null,
+  };
+}
+
+function asFileTotals(value: unknown): FileTotals | null {
+  if (value === undefined) return null;
+  if (!isRecord(value) || !isNumber(value.total) || !isNumber(value.bytes)) throw badResponse();
+  return { total: value.total, bytes: value.bytes };
+}
+
+function asStoredFile(value: unknown): StoredFile {
+  if (!isRecord(value)) throw badResponse();
+  const { id, name, type, size, uploadedAt } = value;
+  if (typeof id !== 'string' || typeof name !== 'string' || typeof type !== 'string') throw badResponse();
+  if (!isNumber(size) || typeof uploadedAt !== 'string') throw badResponse();
+  return { id, name, type, size, uploadedAt };
+}
+
+function asUploadTarget(value: unknown): UploadTarget {
+  if (!isRecord(value)) throw badResponse();
+  const { id, url, method, headers, expiresAt } = value;
+  if (typeof id !== 'string' || typeof url !== 'string' || url === '' || typeof method !== 'string') throw badResponse();
+  if (!isRecord(headers) || !Object.values(headers).every((v) => typeof v === 'string')) throw badResponse();
+  return { id, url, method, headers: headers as Record<string, string>, expiresAt: asString(expiresAt) };
+}
+
+/** Receipts, newest first by upload time. */
+export async function listFiles(page: PageRequest = {}): Promise<Page<StoredFile>> {
+  return asPage(await request('GET', pagePath('/api/files', page), { needsSession: true }), 'files', asStoredFile);
+}
+
+/**
+ * Step one of an upload: where to send the bytes. Fails with `file_too_large`,
+ * `unsupported_media_type` or `invalid_request`.
+ */
+export async function startUpload(upload: NewUpload): Promise<UploadTarget> {
+  const data = await request('POST', '/api/uploads', { body: upload, needsSession: true });
+  return asUploadTarget(isRecord(data) ? data.upload : undefined);
+}
+
+/**
+ * Step three: the server checks the bytes that arrived and keeps the file. Fails with
+ * `unsupported_media_type` (not really a PDF, PNG or JPEG), `upload_incomplete` or `not_found`.
+ */
+export async function completeUpload(id: string): Promise<StoredFile> {
+  const data = await request('POST', `/api/uploads/${encodeURIComponent(id)}/complete`, { body: {}, needsSession: true });
+  return asStoredFile(isRecord(data) ? data.file : undefined);
+}
+
+/** Fails with code `not_found` when the file is already gone. */
+export async function deleteFile(id: string): Promise<void> {
+  await request('DELETE', `/api/files/${encodeURIComponent(id)}`, { needsSession: true });
 }
 
 const EXPORT_FILENAME = 'my-data.json';

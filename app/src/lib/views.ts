@@ -1,10 +1,11 @@
 // The signed-in screens, in the order the nav bar shows them.
 
-export type View = 'stats' | 'records' | 'profile' | 'data';
+export type View = 'stats' | 'records' | 'receipts' | 'profile' | 'data';
 
 export const VIEWS: { id: View; label: string }[] = [
   { id: 'stats', label: 'Stats' },
   { id: 'records', label: 'Health records' },
+  { id: 'receipts', label: 'Receipts' },
   { id: 'profile', label: 'Profile' },
   { id: 'data', label: 'Where is my data?' },
 ];

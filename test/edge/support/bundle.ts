@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CfRequest, CfResponse, EdgeConfigFile, OriginRequestEvent } from '../../../edge/adapters/lambda-edge.ts';
 import type { Decision, EdgeRequest, OriginSpec } from '../../../edge/core/types.ts';
+import { TEST_TARGETS } from './fixture.ts';
 
 export const BUNDLE_FILE = resolve('dist/edge/index.js');
 
@@ -134,9 +135,11 @@ export function fromCloudFront(event: OriginRequestEvent, result: CfRequest | Cf
   for (const f of ['sslProtocols', 'customHeaders'] as const) if (custom[f] === undefined) throw new Error(`origin.custom.${f} is missing`);
   const hs = headers(r.headers);
   if (hs.host?.length !== 1) throw new Error('exactly one host header is required');
+  // A bucket request carries no residency headers: its region is the one whose bucket it names.
+  const bucketOf = Object.entries(TEST_TARGETS).find(([, t]) => t.files.domainName === custom.domainName && t.files.port === custom.port)?.[0];
   return {
     action: 'forward',
-    region: hs['x-residency-region']?.[0],
+    region: hs['x-residency-region']?.[0] ?? bucketOf,
     origin: {
       protocol: custom.protocol as OriginSpec['protocol'],
       domainName: custom.domainName as string,

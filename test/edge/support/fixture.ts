@@ -28,18 +28,23 @@ export const TEST_CATALOG: Catalog = parseCatalog(
 export const TEST_TARGETS: Record<string, RegionTarget> = {
   'eu-west-1': {
     api: { protocol: 'https', domainName: 'api.eu-west-1.residency.test', port: 443, path: '', readTimeout: 30, keepaliveTimeout: 5 },
+    files: { protocol: 'https', domainName: 'files-eu-west-1.s3.eu-west-1.amazonaws.com', port: 443, path: '', readTimeout: 30, keepaliveTimeout: 5 },
     originSecret: 'test-origin-secret-eu-west-1-0000000000',
   },
   'us-east-2': {
     api: { protocol: 'https', domainName: 'abc123.execute-api.us-east-2.amazonaws.com', port: 8443, path: '/prod', readTimeout: 20, keepaliveTimeout: 10 },
+    files: { protocol: 'https', domainName: 'files-us-east-2.s3.us-east-2.amazonaws.com', port: 443, path: '', readTimeout: 30, keepaliveTimeout: 5 },
     originSecret: 'test-origin-secret-us-east-2-1111111111',
   },
   'ap-southeast-2': {
     api: { protocol: 'http', domainName: 'api.ap-southeast-2.residency.test', port: 8080, path: '/v1/api', readTimeout: 60, keepaliveTimeout: 1 },
+    // Path-style, as the local stack's s3rver is addressed.
+    files: { protocol: 'http', domainName: '127.0.0.1', port: 9000, path: '/files-ap-southeast-2', readTimeout: 30, keepaliveTimeout: 5 },
     originSecret: 'test-origin-secret-ap-southeast-2-22222222',
   },
   'ca-central-1': {
     api: { protocol: 'https', domainName: 'api.ca-central-1.residency.test', port: 443, path: '', readTimeout: 30, keepaliveTimeout: 5 },
+    files: { protocol: 'https', domainName: 'files-ca-central-1.s3.ca-central-1.amazonaws.com', port: 443, path: '', readTimeout: 30, keepaliveTimeout: 5 },
     originSecret: 'test-origin-secret-ca-central-1-333333333',
   },
 };
