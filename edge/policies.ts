@@ -10,6 +10,21 @@ export const FORWARDED = {
   queryStrings: 'all',
 } as const;
 
+/**
+ * Headers an origin-request function may not add, remove or change (Lambda@Edge restrictions:
+ * "read-only headers for CloudFront origin request events"); CloudFront answers 502 if it does.
+ */
+export const READ_ONLY_ORIGIN_REQUEST_HEADERS = [
+  'accept-encoding',
+  'content-length',
+  'if-modified-since',
+  'if-none-match',
+  'if-range',
+  'if-unmodified-since',
+  'transfer-encoding',
+  'via',
+] as const;
+
 /** Lambda@Edge origin-request includeBody: CloudFront passes at most this much of the body. */
 export const EDGE_BODY_LIMIT_BYTES = 1024 * 1024;
 

@@ -8,7 +8,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { CfRequest, CfResponse, OriginRequestEvent } from '../edge/adapters/lambda-edge.ts';
-import { EDGE_BODY_LIMIT_BYTES, FORWARDED, SECURITY_HEADERS } from '../edge/policies.ts';
+import { EDGE_BODY_LIMIT_BYTES, FORWARDED, READ_ONLY_ORIGIN_REQUEST_HEADERS, SECURITY_HEADERS } from '../edge/policies.ts';
 import { cloudFrontError, type CloudFrontErrorKind } from './cloudfront-errors.ts';
 
 /** Set this request header to pretend the viewer is in another country (local testing only). */
@@ -56,7 +56,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, handler: EdgeHan
 
   const body = await readBody(req);
   if (body === null) return send(res, cloudFrontError('TooLarge'));
-  const cfRequest = toOriginRequest(req, uri, querystring, body, opts.viewerCountry);
+  // Only the /api/* behaviour has includeBody: file bytes never enter the function.
+  const cfRequest = toOriginRequest(req, uri, querystring, body, uri.startsWith('/api/'), opts.viewerCountry);
   const event: OriginRequestEvent = {
     Records: [
       {
@@ -80,7 +81,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, handler: EdgeHan
     opts.log(`edge function threw: ${(err as Error)?.name ?? 'error'}`);
     return send(res, cloudFrontError('LambdaExecutionError'));
   }
-  const checked = validateResult(result);
+  const checked = validateResult(result, cfRequest);
   if (typeof checked === 'string') {
     opts.log(`edge function returned an invalid result: ${checked}`);
     return send(res, cloudFrontError('LambdaValidationError'));
@@ -96,7 +97,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, handler: EdgeHan
 }
 
 /** The event CloudFront would build: policy-filtered headers and cookies, its own headers added. */
-function toOriginRequest(req: IncomingMessage, uri: string, querystring: string, body: Buffer, defaultCountry: string | undefined): CfRequest {
+function toOriginRequest(req: IncomingMessage, uri: string, querystring: string, body: Buffer, includeBody: boolean, defaultCountry: string | undefined): CfRequest {
   const headers: CfRequest['headers'] = {};
   const add = (name: string, value: string) => (headers[name] ??= []).push({ key: name, value });
   let country = defaultCountry;
@@ -117,6 +118,7 @@ function toOriginRequest(req: IncomingMessage, uri: string, querystring: string,
     }
   }
   add('host', req.headers.host ?? 'localhost');
+  if (body.length) add('content-length', String(body.length));
   if (country) add('cloudfront-viewer-country', country);
   add('via', '2.0 local.cloudfront.net (CloudFront)');
   add('x-forwarded-for', req.socket.remoteAddress ?? '127.0.0.1');
@@ -127,7 +129,7 @@ function toOriginRequest(req: IncomingMessage, uri: string, querystring: string,
     uri,
     querystring,
     headers,
-    ...(body.length
+    ...(includeBody && body.length
       ? {
           body: {
             action: 'read-only',
@@ -146,10 +148,15 @@ function toOriginRequest(req: IncomingMessage, uri: string, querystring: string,
 type Checked = CfResponse | (CfRequest & { origin: { custom: { domainName: string; port: number; protocol: string; path: string; readTimeout?: number } } });
 
 /** CloudFront's checks on what an origin-request function returns; a string says what is wrong. */
-function validateResult(result: unknown): Checked | string {
+function validateResult(result: unknown, sent: CfRequest): Checked | string {
   if (!result || typeof result !== 'object') return 'not an object';
   const r = result as Record<string, unknown>;
   if (!validHeaders(r.headers)) return 'headers are not { name: [{ key?, value }] } with lower-case names';
+  if (!('status' in r)) {
+    const values = (h: CfRequest['headers'], name: string) => JSON.stringify((h[name] ?? []).map((e) => e.value));
+    const touched = READ_ONLY_ORIGIN_REQUEST_HEADERS.find((name) => values(r.headers as CfRequest['headers'], name) !== values(sent.headers, name));
+    if (touched) return `the function tried to add, delete, or change the read-only header ${touched}`;
+  }
   if ('status' in r) {
     const status = Number(r.status);
     if (!Number.isInteger(status) || status < 200 || status > 599) return `status ${String(r.status)} is not an HTTP status`;

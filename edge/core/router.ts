@@ -7,6 +7,7 @@ import { clearSessionHeader, edgeError, jsonResponse } from './responses.ts';
 import { classify } from './routes.ts';
 import type { Decision, EdgeRequest, OriginSpec, RoutingConfig } from './types.ts';
 import { objectKey, type ObjectArea } from '../../files/object-keys.ts';
+import { READ_ONLY_ORIGIN_REQUEST_HEADERS } from '../policies.ts';
 
 /** Headers the edge owns. Whatever a client sends under this prefix is dropped. */
 export const RESIDENCY_HEADER_PREFIX = 'x-residency-';
@@ -74,8 +75,12 @@ async function route(req: EdgeRequest, config: RoutingConfig, verifier: SessionV
 
 /** Which area of the bucket a method may touch: uploads land in `incoming/`, reads come from `files/`. */
 const CONTENT_AREAS: Record<string, ObjectArea> = { GET: 'files', HEAD: 'files', PUT: 'incoming' };
-/** The only viewer headers a bucket request needs: what the upload's signature covers. */
-const BUCKET_HEADERS = ['content-type'];
+/**
+ * What reaches the bucket: the upload's signed content-type, and the headers CloudFront will not
+ * let a function touch (content-length among them, which the upload's signature also covers).
+ * Cookies, the origin secret and every other viewer header stay behind.
+ */
+const BUCKET_HEADERS: readonly string[] = ['content-type', ...READ_ONLY_ORIGIN_REQUEST_HEADERS];
 
 /**
  * File bytes go straight to the home bucket, under a key built from the *verified* subject. The

@@ -21,6 +21,22 @@ export const functionUrlOrigin = (domainName: string): OriginSpec => ({
   keepaliveTimeout: 5,
 });
 
+/**
+ * How CloudFront talks to a silo's files bucket: a custom origin (not an S3 origin), because S3
+ * Origin Access Control does not follow an origin switched by Lambda@Edge. The request is
+ * authorised by the silo's presigned query string, which the router passes through byte for
+ * byte with `host` set to this domain (SigV4 signs the host). See infra/README.md, "Receipts".
+ */
+export const filesBucketOrigin = (domainName: string): OriginSpec => ({
+  protocol: 'https',
+  domainName,
+  port: 443,
+  // Virtual-hosted style: the key is the whole path, no bucket prefix.
+  path: '',
+  readTimeout: 30,
+  keepaliveTimeout: 5,
+});
+
 export interface AwsEdgeConfig {
   readonly config: EdgeConfigFile;
   /** Regions whose values were not published yet: offline at the edge (503, never elsewhere). */
@@ -33,8 +49,8 @@ export function awsEdgeConfig(catalog: Catalog, publications: Publications): Aws
   for (const r of catalog.regions) {
     const p = publications[r.code];
     targets[r.code] = p
-      ? { api: functionUrlOrigin(p.apiDomain), originSecret: p.originSecret }
-      : { api: functionUrlOrigin(PENDING_ORIGIN_DOMAIN), originSecret: PENDING_SECRET };
+      ? { api: functionUrlOrigin(p.apiDomain), files: filesBucketOrigin(p.filesDomain), originSecret: p.originSecret }
+      : { api: functionUrlOrigin(PENDING_ORIGIN_DOMAIN), files: filesBucketOrigin(PENDING_ORIGIN_DOMAIN), originSecret: PENDING_SECRET };
   }
   // A region without published values cannot be routed to: offline, so its users get 503 with
   // Retry-After, exactly like an outage, and never another region (invariant 3).

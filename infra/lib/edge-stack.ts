@@ -161,16 +161,17 @@ export class EdgeStack extends Stack {
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
       readTimeout: Duration.seconds(30),
     });
-    const routed = (allowedMethods: cloudfront.AllowedMethods): cloudfront.BehaviorOptions => ({
+    const routed = (allowedMethods: cloudfront.AllowedMethods, includeBody: boolean): cloudfront.BehaviorOptions => ({
       origin: placeholderApi,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods,
+      // Never cached: every answer is one user's data, and the router must run on every request.
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
       originRequestPolicy: this.originRequestPolicy,
       responseHeadersPolicy: this.responseHeadersPolicy,
       compress: true,
       edgeLambdas: [
-        { functionVersion: this.router.currentVersion, eventType: cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST, includeBody: true },
+        { functionVersion: this.router.currentVersion, eventType: cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST, includeBody },
       ],
     });
 
@@ -186,8 +187,15 @@ export class EdgeStack extends Stack {
         compress: true,
       },
       additionalBehaviors: {
-        '/api/*': routed(cloudfront.AllowedMethods.ALLOW_ALL),
-        '/files/*': routed(cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS),
+        // The API reads JSON bodies at the edge (e.g. signup's country), hence includeBody.
+        '/api/*': routed(cloudfront.AllowedMethods.ALLOW_ALL, true),
+        // File bytes: GET/HEAD (download) and PUT (upload) straight to the home bucket with the
+        // silo's presigned query string (see filesBucketOrigin). CloudFront has only three method
+        // presets and PUT is only in ALLOW_ALL; the router refuses the other methods itself. No
+        // includeBody: the router never needs the bytes, so none of them (up to 1 MB would be
+        // exposed otherwise) enters the function; with read-only access CloudFront sends the
+        // full original body to the origin either way (Lambda@Edge restrictions, "include body").
+        '/files/*': routed(cloudfront.AllowedMethods.ALLOW_ALL, false),
       },
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,

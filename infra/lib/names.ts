@@ -35,10 +35,21 @@ export const publicationParameters = (region: string) =>
     apiDomain: `/residency/silo/${region}/api-domain`,
     sessionPublicKey: `/residency/silo/${region}/session-public-key`,
     originSecret: `/residency/silo/${region}/origin-secret`,
+    filesDomain: `/residency/silo/${region}/files-domain`,
   }) as const;
 
 /** S3 bucket names are global across all AWS accounts: the account id keeps ours unique. */
 export const filesBucketName = (base: string, account: string) => `${base}-${account}`;
+
+/**
+ * The regional virtual-hosted endpoint of a bucket, `<bucket>.s3.<region>.<urlSuffix>`: the
+ * host the edge sends file requests to and the host the silo signs its presigned URLs for
+ * (SigV4 signs `host`, so the two must be byte-identical). The same form in every region,
+ * us-east-1 included (its legacy global name `<bucket>.s3.amazonaws.com` is not used). Bucket
+ * names here contain no dots, so the host matches S3's `*.s3.<region>` TLS certificate.
+ */
+export const bucketRegionalDomain = (bucketName: string, region: string, urlSuffix = 'amazonaws.com') =>
+  `${bucketName}.s3.${region}.${urlSuffix}`;
 
 /** Session key id: names its region for humans; the binding that counts is the key set entry. */
 export const kidPrefix = (region: string) => `${region}-kms-`;

@@ -1,9 +1,11 @@
 // How values that only exist after a silo is deployed (its Function URL domain, the public half
-// of its KMS signing key, its origin secret) reach the synth of the edge and of the other silos.
+// of its KMS signing key, its origin secret, its files bucket's regional domain) reach the synth
+// of the edge and of the other silos.
 //
 // Each silo stack writes them to SSM parameters in its own region (silo-stack.ts). The edge
-// stack and the silo stacks read them back at synth time with CDK context lookups, region
-// overridden per parameter. Nothing crosses regions as a CloudFormation export, so changing the
+// stack reads all of them back at synth time with CDK context lookups, region overridden per
+// parameter; a silo stack reads only the session public keys (all it needs), so a parameter
+// added for the edge never blocks a silo deploy. Nothing crosses regions as a CloudFormation export, so changing the
 // edge code, or a silo's values, never needs an export to change (aws-cdk issues 22842/27902).
 //
 // Without credentials (npm run synth, tests) a lookup returns LOOKUP_PENDING; the region is then
@@ -13,6 +15,7 @@ import { ContextProvider, type Stack } from 'aws-cdk-lib';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import type { Construct } from 'constructs';
 import type { Catalog } from '../../catalog/schema.ts';
+import { siloBucketName } from '../../regional/adapters/tables.ts';
 import type { PublicKeyEntry } from '../../session/claims.ts';
 import { kidPrefix, publicationParameters } from './names.ts';
 
@@ -25,6 +28,20 @@ export interface RegionPublication {
   readonly apiDomain: string;
   readonly publicKey: PublicKeyEntry;
   readonly originSecret: string;
+  /**
+   * Regional domain of the silo's files bucket, `<bucket>.s3.<region>.amazonaws.com`: the edge's
+   * custom origin for `/files/*` (presigned by the silo; see infra/README.md, "Receipts").
+   */
+  readonly filesDomain: string;
+}
+
+/** The parameter values of one region as looked up, before validation. */
+export interface RawPublication {
+  readonly apiDomain: string;
+  /** JSON of the `{kid, region, jwk}` entry. */
+  readonly publicKey: string;
+  readonly originSecret: string;
+  readonly filesDomain: string;
 }
 
 /** Regions whose values are unknown map to undefined. */
@@ -34,6 +51,16 @@ export type Publications = Readonly<Record<string, RegionPublication | undefined
 export interface PublicationSource {
   /** Performs (or skips) the lookups in `scope`'s stack. */
   resolve(scope: Construct, catalog: Catalog): Publications;
+  /**
+   * Only the session public keys of the regions that published one (what a silo stack needs).
+   * @default - the keys of `resolve`'s complete publications
+   */
+  resolveKeys?(scope: Construct, catalog: Catalog): PublicKeyEntry[];
+}
+
+/** The published session public keys, through `resolveKeys` when the source has it. */
+export function resolvePublishedKeys(source: PublicationSource, scope: Construct, catalog: Catalog): PublicKeyEntry[] {
+  return source.resolveKeys ? source.resolveKeys(scope, catalog) : publishedKeys(source.resolve(scope, catalog));
 }
 
 export class PublicationError extends Error {
@@ -43,6 +70,7 @@ export class PublicationError extends Error {
 /** Phase 1 of a first deploy: the parameters do not exist yet, so nothing is looked up. */
 export const noPublications: PublicationSource = {
   resolve: (_scope, catalog) => Object.fromEntries(catalog.regions.map((r) => [r.code, undefined])),
+  resolveKeys: () => [],
 };
 
 /** Phase 2 and later: SSM context lookups in each silo's own region. */
@@ -51,6 +79,12 @@ export const ssmPublications: PublicationSource = {
     const out: Record<string, RegionPublication | undefined> = {};
     for (const r of catalog.regions) out[r.code] = lookupRegion(scope, r.code);
     return out;
+  },
+  resolveKeys(scope, catalog) {
+    return catalog.regions.flatMap((r) => {
+      const raw = readParameter(scope, r.code, publicationParameters(r.code).sessionPublicKey);
+      return raw === LOOKUP_PENDING ? [] : [parsePublicKey(r.code, raw)];
+    });
   },
 };
 
@@ -68,25 +102,51 @@ function lookupOptions(region: string, parameterName: string) {
   };
 }
 
+/** Escapes a literal (a region code, a bucket name) for a RegExp. */
+const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+
+const readParameter = (scope: Construct, region: string, parameterName: string): string =>
+  String(ContextProvider.getValue(scope, { ...lookupOptions(region, parameterName), dummyValue: LOOKUP_PENDING }).value);
+
 function lookupRegion(scope: Construct, region: string): RegionPublication | undefined {
   const names = publicationParameters(region);
-  const read = (parameterName: string): string =>
-    String(ContextProvider.getValue(scope, { ...lookupOptions(region, parameterName), dummyValue: LOOKUP_PENDING }).value);
-  const raw = { apiDomain: read(names.apiDomain), publicKey: read(names.sessionPublicKey), originSecret: read(names.originSecret) };
+  const read = (parameterName: string) => readParameter(scope, region, parameterName);
+  const raw: RawPublication = {
+    apiDomain: read(names.apiDomain),
+    publicKey: read(names.sessionPublicKey),
+    originSecret: read(names.originSecret),
+    filesDomain: read(names.filesDomain),
+  };
+  // Any value still unknown (e.g. a silo deployed before it published files-domain): the whole
+  // region is pending, hence offline at the edge; never half-routed.
   if (Object.values(raw).some((v) => v === LOOKUP_PENDING)) return undefined;
   return parsePublication(region, raw);
 }
 
 /** Validates looked-up values strictly: a malformed parameter stops the synth with its name. */
-export function parsePublication(region: string, raw: { apiDomain: string; publicKey: string; originSecret: string }): RegionPublication {
+export function parsePublication(region: string, raw: RawPublication): RegionPublication {
   const names = publicationParameters(region);
-  const escaped = region.replaceAll('-', '\\-');
+  const escaped = literal(region);
   if (!new RegExp(`^[a-z0-9]{20,64}\\.lambda-url\\.${escaped}\\.on\\.aws$`).test(raw.apiDomain)) {
     throw new PublicationError(`${names.apiDomain} in ${region} is not a Function URL host of ${region}: "${raw.apiDomain.slice(0, 80)}"`);
   }
+  const publicKey = parsePublicKey(region, raw.publicKey);
+  if (raw.originSecret.length < 32) throw new PublicationError(`${names.originSecret} in ${region} is shorter than 32 characters`);
+  // Exactly this silo's bucket at its regional virtual-hosted endpoint (names.ts
+  // bucketRegionalDomain): a host the silo signs for and S3's TLS certificate covers.
+  const bucket = `${literal(siloBucketName(region))}-\\d{12}`;
+  if (!new RegExp(`^${bucket}\\.s3\\.${escaped}\\.amazonaws\\.com(\\.cn)?$`).test(raw.filesDomain)) {
+    throw new PublicationError(`${names.filesDomain} in ${region} is not the regional domain of the ${region} files bucket: "${raw.filesDomain.slice(0, 100)}"`);
+  }
+  return { region, apiDomain: raw.apiDomain, publicKey, originSecret: raw.originSecret, filesDomain: raw.filesDomain };
+}
+
+/** Validates one session public key entry `{kid, region, jwk}` of `region`. */
+export function parsePublicKey(region: string, rawKey: string): PublicKeyEntry {
+  const names = publicationParameters(region);
   let key: PublicKeyEntry;
   try {
-    key = JSON.parse(raw.publicKey) as PublicKeyEntry;
+    key = JSON.parse(rawKey) as PublicKeyEntry;
   } catch {
     throw new PublicationError(`${names.sessionPublicKey} in ${region} is not JSON`);
   }
@@ -102,13 +162,7 @@ export function parsePublication(region: string, raw: { apiDomain: string; publi
   ) {
     throw new PublicationError(`${names.sessionPublicKey} in ${region} is not a P-256 public key entry of ${region}`);
   }
-  if (raw.originSecret.length < 32) throw new PublicationError(`${names.originSecret} in ${region} is shorter than 32 characters`);
-  return {
-    region,
-    apiDomain: raw.apiDomain,
-    publicKey: { kid: key.kid, region, jwk: { kty: 'EC', crv: 'P-256', x: key.jwk.x, y: key.jwk.y } },
-    originSecret: raw.originSecret,
-  };
+  return { kid: key.kid, region, jwk: { kty: 'EC', crv: 'P-256', x: key.jwk.x, y: key.jwk.y } };
 }
 
 export function pendingRegions(publications: Publications): string[] {

@@ -32,12 +32,13 @@ import {
   DIRECTORY_PEPPER_SECRET_NAME,
   LAMBDA_TASK_ROOT,
   SIGNING_KEY_ALIAS,
+  bucketRegionalDomain,
   filesBucketName,
   kidPrefix,
   originSecretName,
   publicationParameters,
 } from './names.ts';
-import { noPublications, publishedKeys, type PublicationSource } from './region-publications.ts';
+import { noPublications, resolvePublishedKeys, type PublicationSource } from './region-publications.ts';
 import { acknowledge } from './rule-packs.ts';
 
 export interface SiloStackProps extends StackProps {
@@ -89,6 +90,13 @@ export const API_FILES = {
   publicKeys: 'session-public-keys.json',
 } as const;
 
+/**
+ * Oldest signature the files bucket accepts on a presigned (query-string) request. The silo
+ * signs uploads for 5 minutes; this bucket-side bound caps any URL the API might mint, so a
+ * leaked or mis-minted URL dies within minutes whatever its X-Amz-Expires says.
+ */
+export const PRESIGNED_MAX_AGE_SECONDS = 600;
+
 const PUBLIC_KEY_HANDLER_DIR = fileURLToPath(new URL('./custom-resources/session-public-key', import.meta.url));
 
 export class SiloStack extends Stack {
@@ -97,6 +105,8 @@ export class SiloStack extends Stack {
   readonly signingKey: kms.Key;
   readonly table: dynamodb.TableV2;
   readonly filesBucket: s3.Bucket;
+  /** `<bucket>.s3.<region>.<urlSuffix>`: the edge's origin for file bytes (a token). */
+  readonly filesDomain: string;
   readonly accessLogsBucket: s3.Bucket;
   readonly api: lambda.Function;
   readonly apiUrl: lambda.FunctionUrl;
@@ -115,7 +125,8 @@ export class SiloStack extends Stack {
     if (!region) throw new Error(`${id}: region ${props.region} is not in the catalog`);
     if (this.region !== region.code) throw new Error(`${id}: the stack is in ${this.region}, its silo is ${region.code}`);
     if (Token.isUnresolved(this.account)) throw new Error(`${id}: give the stack a concrete account (env.account)`);
-    this.sessionPublicKeys = publishedKeys((props.publications ?? noPublications).resolve(this, props.catalog));
+    // Only the keys: a silo never waits for another silo's other values (api-domain, files-domain).
+    this.sessionPublicKeys = resolvePublishedKeys(props.publications ?? noPublications, this, props.catalog);
     const noncurrentDays = props.noncurrentVersionDays ?? 30;
     if (!Number.isInteger(noncurrentDays) || noncurrentDays < 1) throw new Error(`${id}: noncurrentVersionDays must be a positive integer`);
     const bundle = readBundle(props.regionalBundle ?? DEFAULT_REGIONAL_BUNDLE, 'regional');
@@ -201,6 +212,9 @@ export class SiloStack extends Stack {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Computed rather than the RegionalDomainName attribute so the form is the same in every
+    // region (the host the edge sends and the silo signs must match byte for byte).
+    this.filesDomain = bucketRegionalDomain(this.filesBucket.bucketName, region.code, this.urlSuffix);
 
     // Origin verification: the edge router injects this value as x-residency-origin-secret and
     // the handler refuses requests without it. Generated here, never in a template or an asset
@@ -255,6 +269,8 @@ export class SiloStack extends Stack {
         DIRECTORY_PEPPER_SECRET_ID: DIRECTORY_PEPPER_SECRET_NAME,
         ORIGIN_SECRET_ID: this.originSecret.secretArn,
         SILO_BUCKET: this.filesBucket.bucketName,
+        // The bucket keeps versions: erasure must delete every version, not just the current one.
+        SILO_BUCKET_VERSIONED: 'true',
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
@@ -283,6 +299,11 @@ export class SiloStack extends Stack {
       parameterName: names.apiDomain,
       description: 'Host of this silo API Function URL (read by the edge synth)',
       stringValue: Fn.select(2, Fn.split('/', this.apiUrl.url)),
+    });
+    new ssm.StringParameter(this, 'PublishedFilesDomain', {
+      parameterName: names.filesDomain,
+      description: 'Regional domain of this silo files bucket, the edge origin for presigned file requests (read by the edge synth)',
+      stringValue: this.filesDomain,
     });
     new ssm.StringParameter(this, 'PublishedSessionPublicKey', {
       parameterName: names.sessionPublicKey,
@@ -329,8 +350,11 @@ export class SiloStack extends Stack {
         statement('OwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [this.apiLogGroup.logGroupArn]),
       ],
     });
-    // Only the silo API reads or writes object bytes; no other principal of the account can,
-    // whatever its IAM policies say (the edge reaches files through the API, see README).
+    // Only the silo API role reads or writes object bytes; no other principal of the account
+    // can, whatever its IAM policies say. The edge holds no AWS credentials for files: browsers
+    // reach the bucket through CloudFront with a presigned URL the API minted (after checking the
+    // session and the record), and a presigned request runs as its signer, i.e. as this role
+    // (aws:PrincipalArn is the role ARN), with the role's S3 and KMS permissions (see README).
     this.filesBucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'ObjectsOnlyThroughTheSiloApi',
@@ -339,6 +363,20 @@ export class SiloStack extends Stack {
         actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
         resources: [this.filesBucket.arnForObjects('*')],
         conditions: { ArnNotEquals: { 'aws:PrincipalArn': apiRole.roleArn } },
+      }),
+    );
+    // Presigned URLs are short-lived by the bucket's rule, not only by the signer's choice.
+    this.filesBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'PresignedUrlsAreShortLived',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:*'],
+        resources: [this.filesBucket.bucketArn, this.filesBucket.arnForObjects('*')],
+        conditions: {
+          StringEquals: { 's3:authType': 'REST-QUERY-STRING' },
+          NumericGreaterThan: { 's3:signatureAge': PRESIGNED_MAX_AGE_SECONDS * 1000 },
+        },
       }),
     );
 

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { MAX_COOKIE_HEADER_BYTES } from '../../session/cookies.ts';
 import { decide } from '../../edge/core/router.ts';
 import { classify } from '../../edge/core/routes.ts';
+import { READ_ONLY_ORIGIN_REQUEST_HEADERS } from '../../edge/policies.ts';
 import type { Decision, EdgeRequest, RoutingConfig } from '../../edge/core/types.ts';
 import { CLOCK_TOLERANCE_SECONDS, SESSION_TTL_SECONDS, SUBJECT_PATTERN } from '../../session/claims.ts';
 import { createSessionVerifier } from '../../session/verify.ts';
@@ -135,7 +136,7 @@ const cookieHeaders = fc.oneof(
 
 /** Header names that matter, some in spellings CloudFront would never send (the core must not care). */
 const headerName = fc.oneof(
-  fc.constantFrom('accept', 'content-type', 'origin', 'cloudfront-viewer-country', 'host', 'x-residency-region', 'x-residency-subject', 'x-residency-origin-secret', 'x-residency-admin', 'x-residency-', 'x-forwarded-for', 'authorization', '__proto__', 'constructor'),
+  fc.constantFrom('accept', 'content-type', 'content-length', 'via', 'if-none-match', 'origin', 'cloudfront-viewer-country', 'host', 'x-residency-region', 'x-residency-subject', 'x-residency-origin-secret', 'x-residency-admin', 'x-residency-', 'x-forwarded-for', 'authorization', '__proto__', 'constructor'),
   fc.constantFrom('X-Residency-Region', 'X-RESIDENCY-SUBJECT', 'Host'),
   fc.string({ unit: chars('abcxyz-_'), minLength: 1, maxLength: 12 }),
 );
@@ -261,7 +262,9 @@ function checkBucketForward(g: Generated, d: Extract<Decision, { action: 'forwar
   const id = /^\/files\/([^/]+)\/content$/.exec(g.req.uri)![1];
   assert.ok([`/files/${session.valid!.sub}/${id}`, `/incoming/${session.valid!.sub}/${id}`].includes(d.uri), `key ${d.uri} is under the subject's prefix`);
   assert.equal(d.querystring, g.req.querystring, 'query string unchanged');
-  for (const name of Object.keys(d.headers)) assert.ok(name === 'host' || name === 'content-type', `${name} must not reach the bucket`);
+  const passed: readonly string[] = ['content-type', ...READ_ONLY_ORIGIN_REQUEST_HEADERS];
+  for (const name of Object.keys(d.headers)) assert.ok(name === 'host' || passed.includes(name), `${name} must not reach the bucket`);
+  for (const name of passed) assert.deepEqual(d.headers[name], g.req.headers[name], `${name} passes through unchanged`);
 }
 
 /** Liveness: a request that carries exactly one valid session for a session path is served. */

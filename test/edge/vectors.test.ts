@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, mock } from 'node:test';
 import { buildEdgeConfig } from '../../edge/build/edge-config.ts';
+import { READ_ONLY_ORIGIN_REQUEST_HEADERS } from '../../edge/policies.ts';
 import { classify } from '../../edge/core/routes.ts';
 import { decide } from '../../edge/core/router.ts';
 import type { EdgeRequest, OriginSpec } from '../../edge/core/types.ts';
@@ -152,9 +153,9 @@ function checkBucketForward(p: Prepared, out: Extract<Outcome, { action: 'forwar
   assert.equal(out.uri, bucket!.uri.replace('{{sub}}', p.sessionSub ?? '(no session)'), 'object key built from the verified subject');
   assert.equal(out.querystring, p.request.querystring, 'the presigned query string is passed on byte for byte');
   assert.deepEqual(out.headers.host, [authority(files)], 'host is the bucket authority');
-  const allowed = new Set(['host', ...(bucket!.headers ?? [])]);
-  for (const name of Object.keys(out.headers)) assert.ok(allowed.has(name), `${name} must not reach the bucket`);
-  for (const name of bucket!.headers ?? []) assert.deepEqual(out.headers[name], p.request.headers[name], `${name} passes through unchanged`);
+  const passed = [...(bucket!.headers ?? []), ...READ_ONLY_ORIGIN_REQUEST_HEADERS];
+  for (const name of Object.keys(out.headers)) assert.ok(name === 'host' || passed.includes(name), `${name} must not reach the bucket`);
+  for (const name of passed) assert.deepEqual(out.headers[name], p.request.headers[name], `${name} passes through unchanged`);
 }
 
 /** Every expectation of a case, plus the rules every edge outcome obeys whatever the case. */

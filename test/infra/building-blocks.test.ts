@@ -1,6 +1,6 @@
 // The small pieces the stacks are made of, without a full synthesis: lookups and their
-// validation, the pending edge config, the CloudFront policy builders, the public-key custom
-// resource, the KMS signature format, and the rule-pack wiring.
+// validation, the pending edge config and the files origins, the CloudFront policy builders, the
+// public-key custom resource, the KMS signature format, and the rule-pack wiring.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
@@ -9,11 +9,18 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DEFAULT_CATALOG_FILE } from '../../catalog/default-file.ts';
 import { loadCatalog } from '../../catalog/load.ts';
 import { derToRawEs256 } from '../../session/der.ts';
-import { awsEdgeConfig } from '../../infra/lib/edge-config.ts';
+import { awsEdgeConfig, filesBucketOrigin, PENDING_ORIGIN_DOMAIN } from '../../infra/lib/edge-config.ts';
 import { parseHsts, securityResponseHeadersPolicy } from '../../infra/lib/edge-policies.ts';
 import { newResidencyApp } from '../../infra/lib/feature-flags.ts';
-import { publicationParameters } from '../../infra/lib/names.ts';
-import { parsePublication, publicationContextKey, ssmPublications, PublicationError } from '../../infra/lib/region-publications.ts';
+import { bucketRegionalDomain, publicationParameters } from '../../infra/lib/names.ts';
+import {
+  noPublications,
+  parsePublication,
+  publicationContextKey,
+  resolvePublishedKeys,
+  ssmPublications,
+  PublicationError,
+} from '../../infra/lib/region-publications.ts';
 import { acknowledge, addRulePacks } from '../../infra/lib/rule-packs.ts';
 import { ACCOUNT, fakePublication } from './fixture.ts';
 
@@ -68,7 +75,21 @@ describe('KMS session keys', () => {
 
 describe('published silo values', () => {
   const good = fakePublication('eu-west-1');
-  const raw = { apiDomain: good.apiDomain, publicKey: JSON.stringify(good.publicKey), originSecret: good.originSecret };
+  const raw = { apiDomain: good.apiDomain, publicKey: JSON.stringify(good.publicKey), originSecret: good.originSecret, filesDomain: good.filesDomain };
+  /** Context that answers every lookup of `region` with `values` (missing ones stay pending). */
+  const contextFor = (region: string, values: Partial<typeof raw>): Record<string, string> => {
+    const probe = new Stack(newResidencyApp(), 'Probe', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const names = publicationParameters(region);
+    const byName: Record<string, string | undefined> = {
+      [names.apiDomain]: values.apiDomain,
+      [names.sessionPublicKey]: values.publicKey,
+      [names.originSecret]: values.originSecret,
+      [names.filesDomain]: values.filesDomain,
+    };
+    return Object.fromEntries(
+      Object.entries(byName).flatMap(([name, v]) => (v === undefined ? [] : [[publicationContextKey(probe, region, name), v]])),
+    );
+  };
 
   it('parse strictly: the right region, a Function URL host, a P-256 key, a long secret', () => {
     assert.deepEqual(parsePublication('eu-west-1', raw), good);
@@ -79,19 +100,55 @@ describe('published silo values', () => {
     assert.throws(() => parsePublication('eu-west-1', { ...raw, publicKey: otherRegionKey }), /public key entry of eu-west-1/);
   });
 
+  it('the files domain must be this silo bucket at its regional endpoint, nothing else', () => {
+    const bucket = `residency-files-eu-west-1-${ACCOUNT}`;
+    assert.equal(parsePublication('eu-west-1', { ...raw, filesDomain: `${bucket}.s3.eu-west-1.amazonaws.com` }).filesDomain, `${bucket}.s3.eu-west-1.amazonaws.com`);
+    const wrong = [
+      `${bucket}.s3.amazonaws.com`, // legacy global endpoint: another host than the one signed
+      `${bucket}.s3.us-east-2.amazonaws.com`, // another region's endpoint
+      `residency-files-us-east-2-${ACCOUNT}.s3.eu-west-1.amazonaws.com`, // another silo's bucket
+      `s3.eu-west-1.amazonaws.com`, // path-style: the edge sends the key as the whole path
+      `${bucket}.s3.eu-west-1.amazonaws.com.evil.example`,
+      `evil.example.com`,
+    ];
+    for (const filesDomain of wrong) {
+      assert.throws(() => parsePublication('eu-west-1', { ...raw, filesDomain }), /files-domain in eu-west-1 is not the regional domain/, filesDomain);
+    }
+  });
+
+  it('bucketRegionalDomain builds the virtual-hosted regional form in every region, us-east-1 included', () => {
+    assert.equal(bucketRegionalDomain('b-1', 'us-east-1'), 'b-1.s3.us-east-1.amazonaws.com');
+    assert.equal(bucketRegionalDomain('b-1', 'ap-southeast-2'), 'b-1.s3.ap-southeast-2.amazonaws.com');
+  });
+
   it('SSM lookups read each parameter in its silo region and use cached context values', () => {
-    const probe = new Stack(newResidencyApp(), 'Probe', { env: { account: ACCOUNT, region: 'us-east-1' } });
-    const names = publicationParameters('eu-west-1');
-    const context: Record<string, string> = {
-      [publicationContextKey(probe, 'eu-west-1', names.apiDomain)]: raw.apiDomain,
-      [publicationContextKey(probe, 'eu-west-1', names.sessionPublicKey)]: raw.publicKey,
-      [publicationContextKey(probe, 'eu-west-1', names.originSecret)]: raw.originSecret,
-    };
+    const context = contextFor('eu-west-1', raw);
+    assert.equal(Object.keys(context).length, 4);
     for (const key of Object.keys(context)) assert.match(key, /region=eu-west-1/);
     const stack = new Stack(newResidencyApp({ context }), 'Edge', { env: { account: ACCOUNT, region: 'us-east-1' } });
     const resolved = ssmPublications.resolve(stack, catalog);
     assert.deepEqual(resolved['eu-west-1'], good);
     assert.equal(resolved['us-east-2'], undefined, 'no context: pending');
+  });
+
+  it('a silo published before files-domain existed is pending as a whole at the edge, never half-routed', () => {
+    const { filesDomain: _missing, ...older } = raw;
+    const stack = new Stack(newResidencyApp({ context: contextFor('eu-west-1', older) }), 'Edge', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    assert.equal(ssmPublications.resolve(stack, catalog)['eu-west-1'], undefined);
+  });
+
+  it('a silo stack looks up only the session public keys, so no other parameter can hold up its deploy', () => {
+    const { filesDomain: _f, apiDomain: _a, originSecret: _o, ...keyOnly } = raw;
+    const app = newResidencyApp({ context: contextFor('eu-west-1', keyOnly), builtinCloudFormationValidation: false });
+    const silo = new Stack(app, 'Silo', { env: { account: ACCOUNT, region: 'us-east-2' } });
+    assert.deepEqual(resolvePublishedKeys(ssmPublications, silo, catalog), [good.publicKey]);
+    const asked = (app.synth().manifest.missing ?? []).map((m) => (m.props as { parameterName: string }).parameterName);
+    assert.ok(asked.length > 0);
+    for (const name of asked) assert.match(name, /\/session-public-key$/);
+    assert.deepEqual(resolvePublishedKeys(noPublications, silo, catalog), []);
+    // A source without resolveKeys (tests, custom sources) falls back to its full publications.
+    const full = { resolve: () => ({ 'eu-west-1': good, 'us-east-2': undefined, 'ap-southeast-2': undefined }) };
+    assert.deepEqual(resolvePublishedKeys(full, silo, catalog), [good.publicKey]);
   });
 
   it('a region with unknown values is offline at the edge; the others route normally', () => {
@@ -100,9 +157,19 @@ describe('published silo values', () => {
     assert.deepEqual(pending, ['us-east-2', 'ap-southeast-2']);
     assert.equal(config.routing.regions['eu-west-1']!.status, 'active');
     assert.equal(config.routing.regions['us-east-2']!.status, 'offline');
+    assert.equal(config.routing.regions['us-east-2']!.files.domainName, PENDING_ORIGIN_DOMAIN);
     assert.deepEqual(config.keys, [eu.publicKey]);
     const offered = JSON.parse(config.routing.publicConfig).countries.map((c: { code: string }) => c.code);
     assert.ok(offered.includes('IE') && !offered.includes('US'));
+  });
+
+  it('each published region gets its files bucket as an https custom origin on 443, virtual-hosted', () => {
+    const eu = fakePublication('eu-west-1');
+    const { config } = awsEdgeConfig(catalog, { 'eu-west-1': eu, 'us-east-2': undefined, 'ap-southeast-2': undefined });
+    const expected = { protocol: 'https', domainName: eu.filesDomain, port: 443, path: '', readTimeout: 30, keepaliveTimeout: 5 };
+    assert.deepEqual(config.routing.regions['eu-west-1']!.files, expected);
+    assert.deepEqual(filesBucketOrigin(eu.filesDomain), expected);
+    assert.notEqual(config.routing.regions['eu-west-1']!.files.domainName, config.routing.regions['eu-west-1']!.api.domainName);
   });
 });
 

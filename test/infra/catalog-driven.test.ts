@@ -94,6 +94,7 @@ describe('without published values (credential-less synth, phase 1)', () => {
     for (const route of Object.values(edge.edgeConfig.routing.regions)) {
       assert.equal(route.status, 'offline');
       assert.equal(route.api.domainName, PENDING_ORIGIN_DOMAIN);
+      assert.equal(route.files.domainName, PENDING_ORIGIN_DOMAIN);
     }
     assert.deepEqual(edge.edgeConfig.keys, []);
     assert.deepEqual(JSON.parse(edge.edgeConfig.routing.publicConfig).countries, [], 'no sign-up country while nothing is routable');
@@ -113,7 +114,7 @@ describe('without published values (credential-less synth, phase 1)', () => {
     const missing = plain.assembly.manifest.missing ?? [];
     const asked = new Set(missing.map((m) => `${(m.props as any).region} ${(m.props as any).parameterName}`));
     for (const r of base.regions) {
-      for (const kind of ['api-domain', 'session-public-key', 'origin-secret']) {
+      for (const kind of ['api-domain', 'session-public-key', 'origin-secret', 'files-domain']) {
         assert.ok(asked.has(`${r.code} /residency/silo/${r.code}/${kind}`), `${r.code} ${kind}`);
       }
     }

@@ -11,9 +11,10 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import type { Catalog } from '../../catalog/schema.ts';
 import { DEFAULT_EDGE_BUNDLE, DEFAULT_REGIONAL_BUNDLE } from '../../infra/lib/assets.ts';
 import { newResidencyApp } from '../../infra/lib/feature-flags.ts';
-import { kidPrefix } from '../../infra/lib/names.ts';
+import { bucketRegionalDomain, filesBucketName, kidPrefix } from '../../infra/lib/names.ts';
 import type { PublicationSource, RegionPublication } from '../../infra/lib/region-publications.ts';
 import { buildResidencyApp, type ResidencyAppProps, type ResidencyStacks } from '../../infra/lib/residency-app.ts';
+import { siloBucketName } from '../../regional/adapters/tables.ts';
 
 export const ACCOUNT = '111111111111';
 
@@ -29,7 +30,10 @@ export function requireBundles(): void {
   }
 }
 
-/** What a deployed silo would have published: a real P-256 key, a Function URL host, a secret. */
+/**
+ * What a deployed silo would have published: a real P-256 key, a Function URL host, a secret,
+ * and its files bucket's regional domain.
+ */
 export function fakePublication(region: string): RegionPublication {
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const jwk = publicKey.export({ format: 'jwk' });
@@ -38,6 +42,7 @@ export function fakePublication(region: string): RegionPublication {
     apiDomain: `${randomBytes(16).toString('hex')}.lambda-url.${region}.on.aws`,
     publicKey: { kid: `${kidPrefix(region)}${randomBytes(8).toString('hex')}`, region, jwk: { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! } },
     originSecret: randomBytes(32).toString('base64url'),
+    filesDomain: bucketRegionalDomain(filesBucketName(siloBucketName(region), ACCOUNT), region),
   };
 }
 

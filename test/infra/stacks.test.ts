@@ -14,8 +14,9 @@ import { CONFIG_FILE_NAME } from '../../edge/adapters/lambda-edge.ts';
 import { FORWARDED, SECURITY_HEADERS } from '../../edge/policies.ts';
 import { DEFAULT_EDGE_BUNDLE, DEFAULT_REGIONAL_BUNDLE } from '../../infra/lib/assets.ts';
 import { DATA_KEY_ALIAS, EDGE_REGION, publicationParameters, stackNames } from '../../infra/lib/names.ts';
+import { parsePublication } from '../../infra/lib/region-publications.ts';
 import { MIN_REASON_LENGTH } from '../../infra/lib/rule-packs.ts';
-import { API_FILES } from '../../infra/lib/silo-stack.ts';
+import { API_FILES, PRESIGNED_MAX_AGE_SECONDS } from '../../infra/lib/silo-stack.ts';
 import { DIRECTORY_TABLE, DIRECTORY_TABLE_KEYS, SILO_TABLE_KEYS, siloTableName } from '../../regional/adapters/tables.ts';
 import { fixedPublications, functionAssetDir, onlyResource, readJson, resourcesOfType, synthesize, type Synthesized } from './fixture.ts';
 
@@ -35,6 +36,21 @@ const directoryJson = () => s.json[stackNames.directory];
 const dataKeyId = (t: any) => onlyResource(t, 'AWS::KMS::Alias', (r) => r.Properties.AliasName === DATA_KEY_ALIAS)[1].Properties.TargetKeyId['Fn::GetAtt'][0] as string;
 const dataKeyArn = (t: any) => ({ 'Fn::GetAtt': [dataKeyId(t), 'Arn'] });
 const apiFunction = (t: any) => onlyResource(t, 'AWS::Lambda::Function', (r) => r.Properties.Handler === 'index.handler');
+const filesBucket = (t: any) => onlyResource(t, 'AWS::S3::Bucket', (b) => String(b.Properties.BucketName ?? '').startsWith('residency-files-'));
+/** The statements of the API's customer-managed policy, by Sid. */
+const apiStatements = (t: any): Record<string, any> => {
+  const roleId = apiFunction(t)[1].Properties.Role['Fn::GetAtt'][0];
+  const [, policy] = onlyResource(t, 'AWS::IAM::ManagedPolicy', (p) => (p.Properties.Roles ?? []).some((r: any) => r.Ref === roleId));
+  return Object.fromEntries((policy.Properties.PolicyDocument.Statement as any[]).map((st) => [st.Sid, st]));
+};
+const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+/** The distribution's cache behaviour for a path pattern. */
+const behaviour = (pattern: string) => {
+  const [, dist] = onlyResource(edgeJson(), 'AWS::CloudFront::Distribution');
+  const found = dist.Properties.DistributionConfig.CacheBehaviors.find((b: any) => b.PathPattern === pattern);
+  assert.ok(found, `no behaviour for ${pattern}`);
+  return found;
+};
 
 describe('stacks follow the catalog', () => {
   it('one silo stack per catalog region, in that region, plus the directory and the edge', () => {
@@ -106,6 +122,49 @@ describe('silo stacks', () => {
     }
   });
 
+  it('presigned file requests: the API role can sign every S3 and KMS call they need, and the bucket caps their age', () => {
+    for (const r of regions) {
+      const t = siloJson(r);
+      const [bucketId] = filesBucket(t);
+      const st = apiStatements(t);
+      const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] };
+      // Upload (PUT), download and HeadObject (GET), CopyObject incoming -> files (GET + PUT),
+      // delete, and erasure of every version of a versioned bucket.
+      assert.deepEqual(asList(st.FilesObjects.Action).sort(), ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
+      assert.deepEqual(st.FilesObjects.Resource, objects);
+      assert.deepEqual(asList(st.FilesListing.Action).sort(), ['s3:ListBucket', 's3:ListBucketVersions']);
+      assert.deepEqual(st.FilesListing.Resource, { 'Fn::GetAtt': [bucketId, 'Arn'] });
+      // SSE-KMS: a presigned PUT needs GenerateDataKey, a presigned GET needs Decrypt, as the signer.
+      for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) assert.ok(asList(st.DataKey.Action).includes(action), action);
+      assert.deepEqual(st.DataKey.Resource, dataKeyArn(t));
+      assert.deepEqual(t.Resources[bucketId].Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.KMSMasterKeyID, dataKeyArn(t));
+
+      const [, policy] = onlyResource(t, 'AWS::S3::BucketPolicy', (bp) => bp.Properties.Bucket.Ref === bucketId);
+      const shortLived = (policy.Properties.PolicyDocument.Statement as any[]).find((x) => x.Sid === 'PresignedUrlsAreShortLived');
+      assert.equal(shortLived?.Effect, 'Deny');
+      assert.deepEqual(shortLived.Condition, {
+        StringEquals: { 's3:authType': 'REST-QUERY-STRING' },
+        NumericGreaterThan: { 's3:signatureAge': PRESIGNED_MAX_AGE_SECONDS * 1000 },
+      });
+      assert.ok(PRESIGNED_MAX_AGE_SECONDS >= 300, 'leaves room for the 5-minute upload URLs');
+    }
+  });
+
+  it('the silo publishes its files bucket regional domain, in the form the edge synth accepts', () => {
+    for (const r of regions) {
+      const t = siloJson(r);
+      const [bucketId, bucket] = filesBucket(t);
+      const [, param] = onlyResource(t, 'AWS::SSM::Parameter', (p) => p.Properties.Name === publicationParameters(r).filesDomain);
+      assert.deepEqual(param.Properties.Value, { 'Fn::Join': ['', [{ Ref: bucketId }, `.s3.${r}.`, { Ref: 'AWS::URLSuffix' }]] });
+      // What CloudFormation will write, resolved with the literal bucket name, passes the strict parse.
+      const resolved = `${bucket.Properties.BucketName}.s3.${r}.amazonaws.com`;
+      const p = published.values[r]!;
+      const parsed = parsePublication(r, { apiDomain: p.apiDomain, publicKey: JSON.stringify(p.publicKey), originSecret: p.originSecret, filesDomain: resolved });
+      assert.equal(parsed.filesDomain, resolved);
+      assert.equal(resolved, p.filesDomain, 'the test fixture publishes the same form');
+    }
+  });
+
   it('the API: nodejs22.x, arm64, Function URL, log group with retention encrypted with the region key', () => {
     for (const r of regions) {
       const t = siloJson(r);
@@ -128,6 +187,10 @@ describe('silo stacks', () => {
       assert.equal(env.DIRECTORY_TABLE, DIRECTORY_TABLE);
       assert.equal(env.RESIDENCY_CATALOG_FILE, `/var/task/${API_FILES.catalog}`);
       assert.equal(env.SESSION_PUBLIC_KEYS_FILE, `/var/task/${API_FILES.publicKeys}`);
+      assert.deepEqual(env.SILO_BUCKET, { Ref: filesBucket(t)[0] });
+      // The bucket is versioned, so erasure must remove every version: the API is told so.
+      assert.equal(env.SILO_BUCKET_VERSIONED, 'true');
+      assert.deepEqual(t.Resources[filesBucket(t)[0]].Properties.VersioningConfiguration, { Status: 'Enabled' });
       assert.deepEqual(Object.keys(env).filter((k) => /SECRET$|PEPPER$|_FILE$/.test(k) && !['RESIDENCY_CATALOG_FILE', 'SESSION_PUBLIC_KEYS_FILE'].includes(k)), []);
       const text = JSON.stringify(env);
       for (const p of Object.values(published.values)) assert.ok(!text.includes(p.originSecret));
@@ -143,12 +206,13 @@ describe('silo stacks', () => {
     }
   });
 
-  it('secrets in a silo are encrypted with its own key; the silo publishes exactly three parameters', () => {
+  it('secrets in a silo are encrypted with its own key; the silo publishes exactly its four parameters', () => {
     for (const r of regions) {
       const t = siloJson(r);
       for (const [, secret] of resourcesOfType(t, 'AWS::SecretsManager::Secret')) assert.deepEqual(secret.Properties.KmsKeyId, dataKeyArn(t));
       const names = resourcesOfType(t, 'AWS::SSM::Parameter').map(([, p]) => p.Properties.Name).sort();
       assert.deepEqual(names, Object.values(publicationParameters(r)).sort());
+      assert.equal(names.length, 4);
     }
   });
 
@@ -219,6 +283,16 @@ describe('edge stack', () => {
       assert.equal(route.api.domainName, published.values[r.code]!.apiDomain);
       assert.equal(route.api.protocol, 'https');
       assert.equal(route.originSecret, published.values[r.code]!.originSecret);
+      // File bytes go to the region's own bucket, as an https custom origin (presigned by the silo).
+      assert.deepEqual(route.files, {
+        protocol: 'https',
+        domainName: published.values[r.code]!.filesDomain,
+        port: 443,
+        path: '',
+        readTimeout: 30,
+        keepaliveTimeout: 5,
+      });
+      assert.match(route.files.domainName, new RegExp(`^residency-files-${r.code}-\\d{12}\\.s3\\.${r.code}\\.amazonaws\\.com$`));
     }
     assert.deepEqual(config.keys, regions.map((r) => published.values[r]!.publicKey));
     assert.deepEqual(config.routing.countries, catalog.countries);
@@ -250,7 +324,7 @@ describe('edge stack', () => {
     for (const v of Object.values(sec) as any[]) assert.equal(v.Override, true);
   });
 
-  it('/api/* and /files/* run the router on origin-request with the body, uncached; the default is the app bucket with OAC', () => {
+  it('/api/* and /files/* run the router on origin-request, uncached (the body only on /api/*); the default is the app bucket with OAC', () => {
     const t = edgeJson();
     const [, dist] = onlyResource(t, 'AWS::CloudFront::Distribution');
     const c = dist.Properties.DistributionConfig;
@@ -259,7 +333,9 @@ describe('edge stack', () => {
     const [orpId] = onlyResource(t, 'AWS::CloudFront::OriginRequestPolicy');
     assert.deepEqual(c.CacheBehaviors.map((b: any) => b.PathPattern).sort(), ['/api/*', '/files/*']);
     for (const b of c.CacheBehaviors) {
-      assert.deepEqual(b.LambdaFunctionAssociations, [{ EventType: 'origin-request', IncludeBody: true, LambdaFunctionARN: { Ref: versionId } }]);
+      // The API reads bodies at the edge; file bytes never enter the function.
+      const includeBody = b.PathPattern === '/api/*';
+      assert.deepEqual(b.LambdaFunctionAssociations, [{ EventType: 'origin-request', IncludeBody: includeBody, LambdaFunctionARN: { Ref: versionId } }]);
       assert.equal(b.CachePolicyId, '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', 'managed CachingDisabled');
       assert.deepEqual(b.OriginRequestPolicyId, { Ref: orpId });
       assert.equal(b.ViewerProtocolPolicy, 'https-only');
@@ -268,6 +344,20 @@ describe('edge stack', () => {
     const defaultOrigin = c.Origins.find((o: any) => o.Id === c.DefaultCacheBehavior.TargetOriginId);
     assert.ok(defaultOrigin.OriginAccessControlId, 'OAC on the app bucket');
     assert.match(JSON.stringify(defaultOrigin.DomainName), /AppBucket/);
+  });
+
+  it('/files/* accepts PUT uploads (all methods: the only preset with PUT), uncached, with the presigned query string forwarded', () => {
+    const b = behaviour('/files/*');
+    assert.deepEqual([...b.AllowedMethods].sort(), ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
+    assert.ok(b.AllowedMethods.includes('PUT'));
+    assert.equal(b.CachePolicyId, '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', 'managed CachingDisabled');
+    assert.deepEqual([...(b.CachedMethods ?? ['GET', 'HEAD'])].sort(), ['GET', 'HEAD']);
+    const [orpId, orp] = onlyResource(edgeJson(), 'AWS::CloudFront::OriginRequestPolicy');
+    assert.deepEqual(b.OriginRequestPolicyId, { Ref: orpId });
+    // X-Amz-Signature, X-Amz-Credential, ... reach the router (and S3) untouched.
+    assert.equal(orp.Properties.OriginRequestPolicyConfig.QueryStringsConfig.QueryStringBehavior, 'all');
+    assert.ok(orp.Properties.OriginRequestPolicyConfig.HeadersConfig.Headers.includes('content-type'), 'the signed content-type reaches S3');
+    assert.equal(b.LambdaFunctionAssociations[0].IncludeBody, false);
   });
 
   it('access logging is on and records no cookies', () => {

@@ -111,6 +111,15 @@ describe('the event the function receives', () => {
     assert.deepEqual([big.truncated, big.length], [true, 1024 * 1024]);
   });
 
+  test('file bytes never enter the function (no includeBody on /files/*), but the event says how many there are', async () => {
+    const port = await emulatorWith(
+      `const r = event.Records[0].cf.request;
+       return { status: '200', headers: {}, body: JSON.stringify({ body: r.body ?? null, length: r.headers['content-length']?.[0].value }) };`,
+    );
+    const res = JSON.parse((await send(port, '/files/f1/content', [], 'x'.repeat(5000), 'PUT')).body);
+    assert.deepEqual(res, { body: null, length: '5000' });
+  });
+
   test('a generated response over 1 MB is invalid, as in CloudFront', async () => {
     const port = await emulatorWith(`return { status: '200', headers: {}, body: 'x'.repeat(1024 * 1024 + 1) };`);
     assert.equal((await send(port, '/api/me', [])).status, 502);
@@ -125,6 +134,8 @@ describe('what the emulator does with the result', () => {
     ['returns upper-case header names', `return { status: '200', headers: { 'Content-Type': [{ value: 'x' }] } };`],
     ['forgets to choose an origin', `const r = event.Records[0].cf.request; delete r.origin; return r;`],
     ['routes with two host headers', `const r = event.Records[0].cf.request; r.headers.host = [{value:'a'},{value:'b'}]; r.origin = { custom: { domainName: '127.0.0.1', port: 1, protocol: 'http', path: '' } }; return r;`],
+    ['removes a read-only header (via)', `const r = event.Records[0].cf.request; delete r.headers.via; r.origin = { custom: { domainName: '127.0.0.1', port: 1, protocol: 'http', path: '' } }; return r;`],
+    ['changes a read-only header (content-length)', `const r = event.Records[0].cf.request; r.headers['content-length'] = [{value:'1'}]; r.origin = { custom: { domainName: '127.0.0.1', port: 1, protocol: 'http', path: '' } }; return r;`],
   ];
   for (const [name, fn] of invalid) {
     test(`a function that ${name} gets CloudFront's 502`, async () => {
