@@ -44,6 +44,10 @@ export function createEdgeEmulator(opts: EmulatorOptions): { server: Server; rel
       else res.destroy();
     });
   });
+  // Clients reuse idle connections; a server that drops one just as a request goes out makes the
+  // client fail with "other side closed" (seen under load with Node's 5 s default). CloudFront
+  // keeps viewer connections open longer too.
+  server.keepAliveTimeout = 60_000;
   return { server, reload: () => (handler = load()) };
 }
 

@@ -1,8 +1,9 @@
 // One local S3 endpoint: s3rver behind the signature check a private bucket performs
 // (local/s3-signature.ts). Run as its own process; configured by environment.
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import S3rver from 's3rver';
 import { LOCAL_CREDENTIALS } from './aws-clients.ts';
+import { conditionalWrites } from './s3-conditional.ts';
 import { s3SignatureChecker } from './s3-signature.ts';
 
 const port = Number(process.env.S3_PORT);
@@ -14,6 +15,23 @@ const s3 = new S3rver({ directory, silent: true, vhostBuckets: false, configureB
 await s3.configureBuckets();
 const serve = s3.callback();
 const check = s3SignatureChecker(LOCAL_CREDENTIALS);
+const conditional = conditionalWrites({
+  async etagOf(bucket, key) {
+    if (!(await s3.store.existsObject(bucket, key))) return undefined;
+    return (await s3.store.getMetadata(bucket, key)).etag;
+  },
+});
+
+function deny(res: ServerResponse, status: number, code: string, message: string) {
+  res.writeHead(status, { 'content-type': 'application/xml' });
+  res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`);
+}
+
+/** Path-style `/<bucket>/<key>`; the key as S3 stores it (decoded). */
+function target(path: string): { bucket: string; key: string } {
+  const [, bucket = '', ...rest] = path.split('/');
+  return { bucket, key: decodeURIComponent(rest.join('/')) };
+}
 
 const server = createServer((req, res) => {
   const url = req.url ?? '/';
@@ -22,11 +40,25 @@ const server = createServer((req, res) => {
     { method: req.method ?? 'GET', host: req.headers.host ?? '', path: q < 0 ? url : url.slice(0, q), query: q < 0 ? '' : url.slice(q + 1), headers: req.headers },
     Date.now(),
   ).then(
-    (verdict) => {
-      if (verdict.ok) return serve(req, res);
-      req.resume();
-      res.writeHead(403, { 'content-type': 'application/xml' });
-      res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${verdict.code}</Code><Message>${verdict.message}</Message></Error>`);
+    async (verdict) => {
+      if (!verdict.ok) {
+        req.resume();
+        return deny(res, 403, verdict.code, verdict.message);
+      }
+      const { bucket, key } = target(q < 0 ? url : url.slice(0, q));
+      const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
+      const written = await conditional(
+        { method: req.method ?? 'GET', bucket, key, ifMatch: header('if-match'), ifNoneMatch: header('if-none-match') },
+        () => new Promise<void>((done) => {
+          res.once('finish', done);
+          res.once('close', done);
+          serve(req, res);
+        }),
+      );
+      if (!written.ok) {
+        req.resume();
+        deny(res, written.status, written.code, written.message);
+      }
     },
     () => {
       req.resume();

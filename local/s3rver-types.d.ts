@@ -5,5 +5,10 @@ declare module 's3rver' {
     constructor(options: { directory: string; silent?: boolean; vhostBuckets?: boolean; configureBuckets?: { name: string }[] });
     configureBuckets(): Promise<void>;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    store: {
+      existsObject(bucket: string, key: string): Promise<boolean>;
+      /** `etag` is the quoted MD5, as S3 sends it. */
+      getMetadata(bucket: string, key: string): Promise<{ etag: string }>;
+    };
   }
 }

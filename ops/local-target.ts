@@ -1,59 +1,62 @@
 // The running local stack as an apply target: its running catalog, and how many users each
-// region holds (counted from the directory; no user data is read).
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import type { Catalog } from '../catalog/schema.ts';
+// region holds (counted from the directory; no user data is read). An apply takes effect when
+// the edge emulator has deployed it; if it cannot, the previous catalog is put back.
+import { existsSync, readFileSync } from 'node:fs';
 import { localDynamo } from '../local/aws-clients.ts';
 import type { StackManifest } from '../local/manifest.ts';
-import { readDeployment, readRunningCatalog, writeRunningCatalog, type ApplyRecord, type Deployment } from '../local/running-catalog.ts';
+import { applyLogFile, readDeployment, readRunningCatalog, writeRunningCatalog, type Deployment } from '../local/running-catalog.ts';
 import { readRunningManifest } from '../local/settings.ts';
+import { usersByRegion } from './directory-counts.ts';
+import { TargetError, type ApplyTarget } from './target.ts';
 
-export interface LocalTarget {
-  describe: string;
-  running: Catalog;
-  etag: string;
-  /** Regions that have a silo in the running stack. */
-  silos: string[];
-  usersByRegion(): Promise<Record<string, number>>;
-  apply(catalog: Catalog, expectedEtag: string, record: Omit<ApplyRecord, 'from' | 'to'>): string;
-  /** What the running edge made of catalog `etag`, or undefined if it did not answer in time. */
-  awaitDeployment(etag: string, timeoutMs?: number): Promise<Deployment | undefined>;
-}
+const DEPLOY_TIMEOUT_MS = 10_000;
 
-export function openLocalTarget(dataDir: string): LocalTarget {
+export function openLocalTarget(dataDir: string): ApplyTarget {
   const manifest = readRunningManifest<StackManifest>(dataDir);
   const { catalog, etag } = readRunningCatalog(dataDir);
+  const silos = Object.keys(manifest.regions);
   return {
     describe: `local stack ${manifest.url} (${dataDir})`,
     running: catalog,
     etag,
-    silos: Object.keys(manifest.regions),
     async usersByRegion() {
       const { endpoint, table } = manifest.global.directory;
       const client = localDynamo(endpoint, 'us-east-1');
-      const counts: Record<string, number> = {};
-      let start: Record<string, any> | undefined;
-      do {
-        const page = await client.send(
-          new ScanCommand({ TableName: table, ProjectionExpression: '#r', ExpressionAttributeNames: { '#r': 'region' }, ExclusiveStartKey: start }),
-        );
-        for (const item of page.Items ?? []) {
-          const region = item.region?.S;
-          if (region) counts[region] = (counts[region] ?? 0) + 1;
-        }
-        start = page.LastEvaluatedKey;
-      } while (start);
-      client.destroy();
-      return counts;
-    },
-    apply: (next, expected, record) => writeRunningCatalog(dataDir, next, expected, record),
-    async awaitDeployment(etag, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        const d = readDeployment(dataDir);
-        if (d?.etag === etag) return d;
-        await new Promise((r) => setTimeout(r, 200));
+      try {
+        return await usersByRegion(client, table);
+      } finally {
+        client.destroy();
       }
-      return undefined;
+    },
+    readiness(proposed) {
+      const missing = proposed.regions.filter((r) => !silos.includes(r.code)).map((r) => r.code);
+      return { refusals: missing.map((m) => `${m} has no silo in the running stack yet; restart it (npm start) to create one`), warnings: [] };
+    },
+    apply: async (next, expected, entry) => writeRunningCatalog(dataDir, next, expected, entry),
+    async settle(applied, previous, entry) {
+      const deployed = await awaitDeployment(dataDir, applied);
+      if (!deployed) return { ok: false, message: `Applied (running catalog ${applied}), but the edge did not confirm it within ${DEPLOY_TIMEOUT_MS / 1000} s: is the stack running?` };
+      if (!deployed.ok) {
+        // Put the previous catalog back, so that silos and edge do not disagree.
+        writeRunningCatalog(dataDir, previous, applied, { ...entry, source: 'rollback', changes: [`rolled back ${applied}: ${deployed.error}`] });
+        return { ok: false, message: `Not applied: the edge could not deploy catalog ${applied} (${deployed.error}); the previous catalog was restored.` };
+      }
+      return { ok: true, message: `Applied: running catalog ${applied} is deployed at the edge; the silos reload it within a second. No restart needed.` };
+    },
+    async log() {
+      const file = applyLogFile(dataDir);
+      if (!existsSync(file)) throw new TargetError(`no apply log at ${file}`);
+      return readFileSync(file, 'utf8');
     },
   };
+}
+
+async function awaitDeployment(dataDir: string, etag: string): Promise<Deployment | undefined> {
+  const deadline = Date.now() + DEPLOY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const d = readDeployment(dataDir);
+    if (d?.etag === etag) return d;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return undefined;
 }

@@ -6,8 +6,8 @@
 //   set-status REGION STATUS [--force]                            edit the catalog file
 //   log                      the target's append-only apply log
 // Every command takes --catalog FILE and --policy FILE (default: the repository's); plan, apply
-// and log take --data DIR (default: the running local stack's data folder).
-import { existsSync, readFileSync } from 'node:fs';
+// and log take a target: --target local (default; --data DIR, default the running local stack's
+// data folder) or --target aws (--routing-bucket NAME or --account ID, --routing-region).
 import { hostname, userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
@@ -15,17 +15,19 @@ import { DEFAULT_CATALOG_FILE, DEFAULT_POLICY_FILE } from '../catalog/default-fi
 import { loadCheckedCatalog } from '../catalog/load.ts';
 import { planChanges, type Plan } from '../catalog/plan.ts';
 import { CatalogError } from '../catalog/schema.ts';
-import { applyLogFile, ConcurrentEditError } from '../local/running-catalog.ts';
+import { ConcurrentEditError } from '../local/running-catalog.ts';
 import { readSettings, StackNotRunningError } from '../local/settings.ts';
 import { addRegion, EditRefused, setStatus, writeCatalogFile } from './catalog-edits.ts';
+import { openAwsTarget } from './aws-target.ts';
 import { openLocalTarget } from './local-target.ts';
+import { TargetError, type ApplyTarget } from './target.ts';
 
 const USAGE = `usage: npm run regions -- <command> [options]
 
 commands:
   validate                       check the catalog against its schema and the residency policy
-  plan                           what applying the catalog to the running stack would change
-  apply [--yes] [--force]        plan, confirm, apply (compare-and-swap), wait for the edge
+  plan                           what applying the catalog to the target would change
+  apply [--yes] [--force]        plan, confirm, apply (compare-and-swap), then deploy (local: at once)
   add-region --code C --label L --jurisdiction J [--status S]   add a region to the catalog file
   set-status REGION STATUS [--force]    active | draining | offline (offline needs --force)
   log                            the append-only log of applies
@@ -33,7 +35,12 @@ commands:
 options:
   --catalog FILE   the catalog (default: catalog/regions.json)
   --policy FILE    the residency policy (default: catalog/policy.json)
-  --data DIR       the running local stack's data folder (default: RESIDENCY_DATA or .residency)`;
+  --target T       local (default): the running local stack; aws: the router's deploy-time
+                   configuration (the catalog object the edge stack is synthesised from)
+  --data DIR       local: the stack's data folder (default: RESIDENCY_DATA or .residency)
+  --routing-bucket NAME   aws: the routing bucket (default: residency-routing-<account>)
+  --account ID     aws: the AWS account (default: CDK_DEFAULT_ACCOUNT)
+  --routing-region R      aws: where the edge stack lives (default: us-east-1)`;
 
 class UsageError extends Error {}
 
@@ -46,6 +53,9 @@ function parse() {
         policy: { type: 'string', default: DEFAULT_POLICY_FILE },
         data: { type: 'string' },
         target: { type: 'string', default: 'local' },
+        'routing-bucket': { type: 'string' },
+        'routing-region': { type: 'string' },
+        account: { type: 'string' },
         yes: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
         code: { type: 'string' },
@@ -71,11 +81,17 @@ if (opts.help || !command) {
 const dataDir = () => opts.data ?? readSettings().dataDir;
 const checked = () => loadCheckedCatalog(opts.catalog, opts.policy);
 
-function target() {
-  if (opts.target !== 'local') {
-    throw new UsageError(`target "${opts.target}" is not supported yet: only the local stack (--target local) can be planned and applied`);
+async function target(): Promise<ApplyTarget> {
+  if (opts.target === 'local') return openLocalTarget(dataDir());
+  if (opts.target === 'aws') {
+    return openAwsTarget({
+      bucket: opts['routing-bucket'],
+      account: opts.account ?? process.env.CDK_DEFAULT_ACCOUNT,
+      region: opts['routing-region'],
+      seed: checked(),
+    });
   }
-  return openLocalTarget(dataDir());
+  throw new UsageError(`unknown target "${opts.target}": use local or aws`);
 }
 
 function printPlan(plan: Plan, describe: string, users: Record<string, number>) {
@@ -91,11 +107,12 @@ function printPlan(plan: Plan, describe: string, users: Record<string, number>) 
 
 async function planFor() {
   const proposed = checked();
-  const t = target();
+  const t = await target();
   const users = await t.usersByRegion();
   const plan = planChanges(t.running, proposed, users);
-  const missing = proposed.regions.filter((r) => !t.silos.includes(r.code)).map((r) => r.code);
-  for (const m of missing) plan.refusals.push(`${m} has no silo in the running stack yet; restart it (npm start) to create one`);
+  const ready = t.readiness(proposed);
+  plan.refusals.push(...ready.refusals);
+  plan.warnings.push(...ready.warnings);
   return { proposed, t, users, plan };
 }
 
@@ -126,22 +143,19 @@ async function run(): Promise<number> {
       printPlan(plan, t.describe, users);
       if (plan.refusals.length) return fail('nothing applied: resolve the refusals above first');
       if (plan.needsForce.length && !opts.force) return fail('nothing applied: pass --force to take a region offline');
-      if (plan.changes.length === 0) return 0;
+      // An empty target is seeded even when the catalog matches what it was deployed with.
+      if (plan.changes.length === 0 && t.etag !== null) return 0;
       if (!opts.yes && !(await confirm('Apply these changes? [y/N] '))) return fail('nothing applied');
-      const etag = t.apply(proposed, t.etag, {
+      const entry = {
         at: new Date().toISOString(),
         who: `${userInfo().username}@${hostname()}`,
         source: opts.catalog,
-        changes: plan.changes.map((c) => `${c.subject}: ${c.change}`),
-      });
-      const deployed = await t.awaitDeployment(etag);
-      if (!deployed) return fail(`Applied (running catalog ${etag}), but the edge did not confirm it within 10 s: is the stack running?`);
-      if (!deployed.ok) {
-        // Put the previous catalog back, so that silos and edge do not disagree.
-        t.apply(t.running, etag, { at: new Date().toISOString(), who: `${userInfo().username}@${hostname()}`, source: 'rollback', changes: [`rolled back ${etag}: ${deployed.error}`] });
-        return fail(`Not applied: the edge could not deploy catalog ${etag} (${deployed.error}); the previous catalog was restored.`);
-      }
-      console.log(`Applied: running catalog ${etag} is deployed at the edge; the silos reload it within a second. No restart needed.`);
+        changes: plan.changes.length ? plan.changes.map((c) => `${c.subject}: ${c.change}`) : ['seeded with the catalog the edge runs'],
+      };
+      const etag = await t.apply(proposed, t.etag, entry);
+      const settled = await t.settle(etag, t.running, entry);
+      if (!settled.ok) return fail(settled.message);
+      console.log(settled.message);
       return 0;
     }
     case 'add-region': {
@@ -160,9 +174,7 @@ async function run(): Promise<number> {
       return 0;
     }
     case 'log': {
-      const file = applyLogFile(dataDir());
-      if (!existsSync(file)) return fail(`no apply log at ${file}`);
-      process.stdout.write(readFileSync(file, 'utf8'));
+      process.stdout.write(await (await target()).log());
       return 0;
     }
     default:
@@ -178,7 +190,7 @@ function fail(message: string): number {
 try {
   process.exitCode = await run();
 } catch (err) {
-  if (err instanceof CatalogError || err instanceof EditRefused || err instanceof ConcurrentEditError || err instanceof StackNotRunningError) {
+  if (err instanceof CatalogError || err instanceof EditRefused || err instanceof ConcurrentEditError || err instanceof StackNotRunningError || err instanceof TargetError) {
     console.error(err.message);
     process.exitCode = 1;
   } else if (err instanceof UsageError) {

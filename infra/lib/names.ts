@@ -56,3 +56,13 @@ export const kidPrefix = (region: string) => `${region}-kms-`;
 
 /** Where the Lambda runtime unpacks a function's code. */
 export const LAMBDA_TASK_ROOT = '/var/task';
+
+/**
+ * The router's deploy-time configuration on AWS: the catalog the edge stack is synthesised from,
+ * in a versioned bucket of the edge stack (us-east-1). `npm run regions -- apply --target aws`
+ * replaces it with a conditional write (If-Match on its ETag), and appends one object per apply
+ * under the log prefix (If-None-Match: '*', so an entry is never overwritten).
+ */
+export const routingBucketName = (account: string) => `residency-routing-${account}`;
+export const ROUTING_CATALOG_KEY = 'routing/catalog.json';
+export const ROUTING_LOG_PREFIX = 'routing/log/';
