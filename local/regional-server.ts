@@ -74,8 +74,11 @@ const server = createServer(async (req, res) => {
     if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
   }
   if (size > MAX_REQUEST_BYTES) return tooLarge();
+  // The limit applies to the invocation payload: a binary body counts base64-encoded.
+  const event = toEvent(req, Buffer.concat(chunks));
+  if (Buffer.byteLength(JSON.stringify(event)) > MAX_REQUEST_BYTES) return tooLarge();
   try {
-    const result = await handler(toEvent(req, Buffer.concat(chunks)));
+    const result = await handler(event);
     const headers: Record<string, string | string[]> = { ...result.headers };
     if (result.cookies?.length) headers['set-cookie'] = result.cookies;
     res.writeHead(result.statusCode, headers);

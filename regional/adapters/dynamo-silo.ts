@@ -183,6 +183,14 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
         activityPut(userId, activity),
       ]);
     },
+    async addFile(userId, file, activity) {
+      const ok = await transact([
+        accountLive(userId),
+        { Put: { TableName: table, Item: { pk: userPk(userId), sk: `${FILE}${file.id}`, ...file }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        activityPut(userId, activity),
+      ]);
+      if (!ok) throw new Error('file not recorded: account missing or id taken');
+    },
     async getFile(userId, fileId) {
       const { Item } = await send(new GetCommand({ TableName: table, Key: { pk: userPk(userId), sk: `${FILE}${fileId}` }, ConsistentRead: true }));
       return Item ? (strip(Item) as unknown as StoredFile) : undefined;

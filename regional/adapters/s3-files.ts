@@ -68,6 +68,9 @@ export function s3FileObjects(client: S3Client, bucket: string, opts: { versione
       );
       return queryOf(url);
     },
+    async put(key, bytes, type) {
+      await send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: type }));
+    },
     async size(key) {
       try {
         const head = await send(new HeadObjectCommand({ Bucket: bucket, Key: key }));

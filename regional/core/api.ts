@@ -9,7 +9,7 @@ import { eraseMe, exportData, stats } from './data-subject.ts';
 import { ApiError } from './errors.ts';
 import { toErrorResponse, type ApiRequest, type ApiResponse } from './http.ts';
 import { InvalidCursorError, StoreUnavailableError } from './ports.ts';
-import { completeUpload, deleteFile, downloadFile, listFiles, startUpload } from './files.ts';
+import { completeUpload, deleteFile, downloadFile, listFiles, startUpload, uploadFile } from './files.ts';
 import { addRecord, deleteRecord, listRecords } from './records.ts';
 
 type Handler = (ctx: SiloContext, req: ApiRequest, id: string) => Promise<ApiResponse> | ApiResponse;
@@ -27,7 +27,7 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/api/activity': { GET: listActivity },
   '/api/stats': { GET: stats },
   '/api/export': { GET: exportData },
-  '/api/files': { GET: listFiles },
+  '/api/files': { GET: listFiles, POST: uploadFile },
   '/api/files/:id': { DELETE: deleteFile },
   '/api/uploads': { POST: startUpload },
   '/api/uploads/:id/complete': { POST: completeUpload },

@@ -11,6 +11,7 @@ import { ApiError } from './errors.ts';
 import { FILE_TYPES, MAX_FILE_BYTES, SNIFF_BYTES, sniffType, typeLabel } from './file-types.ts';
 import { json, noContent, type ApiRequest, type ApiResponse } from './http.ts';
 import { timeOrderedId } from './ids.ts';
+import { readFilePart } from './multipart.ts';
 import { pageRequest } from './paging.ts';
 import type { FileType, StoredFile } from './ports.ts';
 import { requireAccount } from './session.ts';
@@ -20,18 +21,26 @@ export const SIGNED_URL_SECONDS = 300;
 /** How long an upload may wait for its completion call. */
 const PENDING_UPLOAD_SECONDS = 24 * 3600;
 
+/**
+ * Receipts small enough to travel through the API in one `POST /api/files` (Lambda's 6 MB
+ * payload, base64-encoded for binary bodies, leaves about 4.4 MB); larger ones use the signed upload.
+ */
+export const MAX_DIRECT_UPLOAD_BYTES = 4 * 1024 * 1024;
+
+const fileName = z
+  .string()
+  .transform((n) => n.normalize('NFC'))
+  .pipe(
+    z
+      .string()
+      .min(1, 'must not be empty')
+      .max(255)
+      .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must not contain control or format characters')
+      .refine((n) => n.trim().length > 0, 'must not be only spaces'),
+  );
+
 const uploadBody = z.strictObject({
-  name: z
-    .string()
-    .transform((n) => n.normalize('NFC'))
-    .pipe(
-      z
-        .string()
-        .min(1, 'must not be empty')
-        .max(255)
-        .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must not contain control or format characters')
-        .refine((n) => n.trim().length > 0, 'must not be only spaces'),
-    ),
+  name: fileName,
   type: z.string().max(100),
   size: z.int('must be a whole number of bytes').min(1, 'must be at least 1 byte'),
 });
@@ -93,6 +102,35 @@ export async function completeUpload(ctx: SiloContext, req: ApiRequest, id: stri
   const file: StoredFile = { id, name: upload.name, type: upload.type, size, uploadedAt: new Date(ctx.nowMs()).toISOString() };
   if (!(await ctx.silo.completeUpload(account.id, file, activityEntry(ctx, 'file_upload', typeLabel(file.type))))) {
     throw new ApiError(404, 'not_found', 'There is no such upload (it may have expired).');
+  }
+  return json(201, { file });
+}
+
+/** `POST /api/files` (multipart, field `file`): the whole receipt in one request, for small files. */
+export async function uploadFile(ctx: SiloContext, req: ApiRequest): Promise<ApiResponse> {
+  const account = await requireAccount(ctx, req);
+  const direct = () =>
+    new ApiError(413, 'file_too_large', `A receipt sent in one request may be at most ${MAX_DIRECT_UPLOAD_BYTES / (1024 * 1024)} MB; POST /api/uploads takes up to ${MAX_FILE_BYTES / (1024 * 1024)} MB.`, 'file');
+  const part = await readFilePart(req, MAX_DIRECT_UPLOAD_BYTES, direct);
+  const name = fileName.safeParse(part.name);
+  if (!name.success) throw new ApiError(400, 'invalid_request', `file name: ${name.error.issues[0]!.message}`, 'file');
+  if (part.bytes.length === 0) throw new ApiError(400, 'invalid_request', 'file: the file is empty.', 'file');
+  const sniffed = sniffType(part.bytes.subarray(0, SNIFF_BYTES));
+  if (!sniffed) throw notAccepted("The file's contents are not a PDF, PNG or JPEG.");
+  const declared = part.declaredType.toLowerCase();
+  if (declared !== 'application/octet-stream' && declared !== sniffed) {
+    throw notAccepted(`The file's contents are ${typeLabel(sniffed).toUpperCase()}, not the "${declared.slice(0, 40)}" it was declared as.`);
+  }
+  const nowMs = ctx.nowMs();
+  const file: StoredFile = { id: timeOrderedId(nowMs), name: name.data, type: sniffed, size: part.bytes.length, uploadedAt: new Date(nowMs).toISOString() };
+  const key = objectKey('files', account.id, file.id);
+  await ctx.files.put(key, part.bytes, sniffed);
+  try {
+    await ctx.silo.addFile(account.id, file, activityEntry(ctx, 'file_upload', typeLabel(sniffed)));
+  } catch (err) {
+    // No record, no bytes: a failed write leaves nothing behind.
+    await ctx.files.remove(key).catch(() => undefined);
+    throw err;
   }
   return json(201, { file });
 }

@@ -115,6 +115,8 @@ export interface SiloStore {
   getUpload(userId: string, uploadId: string): Promise<PendingUpload | undefined>;
   /** Turns the pending upload into a file; `false` if it is gone (completed, expired, account erased). */
   completeUpload(userId: string, file: StoredFile, activity: Activity): Promise<boolean>;
+  /** Records a file whose bytes are already in the bucket (the one-request upload). */
+  addFile(userId: string, file: StoredFile, activity: Activity): Promise<void>;
   getFile(userId: string, fileId: string): Promise<StoredFile | undefined>;
   /** Newest first. */
   listFiles(userId: string, page: PageRequest): Promise<Page<StoredFile>>;
@@ -141,6 +143,7 @@ export interface FileObjects {
   signUpload(key: string, opts: { type: FileType; size: number; expiresIn: number }): Promise<string>;
   /** A presigned GET that makes the browser save the object under `name`; the query string only. */
   signDownload(key: string, opts: { name: string; type: FileType; expiresIn: number }): Promise<string>;
+  put(key: string, bytes: Uint8Array, type: FileType): Promise<void>;
   /** Size of the object, or undefined if there is none. */
   size(key: string): Promise<number | undefined>;
   /** The object's first `bytes` bytes (fewer if it is shorter). */

@@ -278,3 +278,58 @@ function stackUserId(b: Browser): string {
   const token = b.jar.get('__Host-session')!;
   return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).sub;
 }
+
+describe('one-request upload: POST /api/files (multipart, field "file")', () => {
+  let b: Browser;
+  before(async () => {
+    b = new Browser(stack.url);
+    const res = await b.post('/api/auth/signup', { email: `dee.${RUN}@example.com`, password: `pw-${RUN}-long-enough`, name: `dee ${RUN}`, country: 'AU' });
+    assert.equal(res.status, 201, res.text);
+  });
+  const form = (bytes: Buffer, name: string, type: string, field = 'file') => {
+    const f = new FormData();
+    f.append(field, new Blob([new Uint8Array(bytes)], { type }), name);
+    return f;
+  };
+  const post = async (body: FormData | string, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${stack.url}/api/files`, { method: 'POST', body, headers: { cookie: b.cookieHeader()!, ...headers } });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+
+  test('stores the file in the home bucket and answers 201 {file}, names round-trip', async () => {
+    const name = `direct ${RUN} + @ % ü.png`;
+    const res = await post(form(PNG, name, 'image/png'));
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.deepEqual([res.body.file.name, res.body.file.type, res.body.file.size], [name, 'image/png', PNG.length]);
+    const got = await download(b, res.body.file.id);
+    assert.ok(got.bytes.equals(PNG));
+    assert.equal(parseDisposition(got.headers.get('content-disposition')!).parameters.filename, name);
+    assert.ok((await bucketKeys('ap-southeast-2')).includes(`files/${stackUserId(b)}/${res.body.file.id}`));
+    const octet = await post(form(JPEG, `j ${RUN}.jpg`, 'application/octet-stream'));
+    assert.deepEqual([octet.status, octet.body.file?.type], [201, 'image/jpeg'], 'an undeclared type is taken from the bytes');
+  });
+
+  test('refuses what is not a receipt, too large, or not a form, and writes nothing', async () => {
+    const before = await bucketKeys('ap-southeast-2');
+    const files = (await b.get('/api/files')).body.files.length;
+    const cases: [FormData | string, Record<string, string>, number, string][] = [
+      [form(Buffer.from(`text ${RUN}`), 'a.pdf', 'application/pdf'), {}, 415, 'unsupported_media_type'],
+      [form(PNG, 'a.pdf', 'application/pdf'), {}, 415, 'unsupported_media_type'],
+      [form(pdf(`x${RUN}`, 4 * MB + 1), 'big.pdf', 'application/pdf'), {}, 413, 'file_too_large'],
+      [form(PNG, 'a.png', 'image/png', 'other'), {}, 400, 'invalid_request'],
+      [form(Buffer.alloc(0), 'empty.pdf', 'application/pdf'), {}, 400, 'invalid_request'],
+      [form(PNG, 'a\u0007.png', 'image/png'), {}, 400, 'invalid_request'],
+      ['{"name":"a.pdf"}', { 'content-type': 'application/json' }, 415, 'unsupported_media_type'],
+      ['--x\r\nbroken', { 'content-type': 'multipart/form-data; boundary=x' }, 400, 'invalid_request'],
+    ];
+    for (const [body, headers, status, error] of cases) {
+      const res = await post(body, headers);
+      assert.deepEqual([res.status, res.body?.error], [status, error], `${status} ${error}`);
+    }
+    // Past Lambda's payload limit the Function URL itself answers 413.
+    assert.equal((await post(form(pdf('y', 7 * MB), 'huge.pdf', 'application/pdf'))).status, 413);
+    assert.deepEqual(await bucketKeys('ap-southeast-2'), before);
+    assert.equal((await b.get('/api/files')).body.files.length, files);
+  });
+});
