@@ -38,7 +38,7 @@ export default defineConfig<{ home: HomeRegion }>({
     : {
         command: 'npx tsx local/wipe.ts && npx tsx local/start.ts',
         url: `${baseURL}/api/config`,
-        env: { PORT: String(port), RESIDENCY_DATA: '.residency-e2e' },
+        env: { PORT: String(port), RESIDENCY_DATA: process.env.E2E_DATA ?? '.residency-e2e' },
         timeout: 120_000,
         reuseExistingServer: false,
         gracefulShutdown: { signal: 'SIGINT', timeout: 10_000 },

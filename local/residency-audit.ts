@@ -46,11 +46,39 @@ function piiOf(a: AccountItem): [string, string][] {
 
 const lower = (s: string) => s.toLowerCase();
 
+/** A receipt's name is the user's too (it may say who they are or what they were treated for). */
+const isFileItem = (i: Record<string, unknown>) => typeof i.sk === 'string' && /^(FILE|UPLOAD)#/.test(i.sk) && typeof i.name === 'string';
+
+function receiptNamesByUser(items: Record<string, unknown>[]): Map<string, string[]> {
+  const names = new Map<string, string[]>();
+  for (const i of items) {
+    if (!isFileItem(i) || typeof i.pk !== 'string') continue;
+    const user = i.pk.replace(/^USER#/, '');
+    names.set(user, [...(names.get(user) ?? []), i.name as string]);
+  }
+  return names;
+}
+
+/** What an item itself carries of its owner, so that the same value elsewhere under its own owner is no leak. */
+function ownValues(x: unknown): string[] {
+  if (!x || typeof x !== 'object') return [];
+  const item = x as Record<string, unknown>;
+  if (isFileItem(item)) return [item.name as string];
+  return item.id && item.sk === 'ACCOUNT' ? piiOf(item as unknown as AccountItem).map(([, v]) => v) : [];
+}
+
 export function auditResidency(dumps: StoreDump[], texts: TextStore[]): AuditReport {
   const silos = dumps.filter((d) => !d.store.startsWith('global:'));
-  const accounts = silos.flatMap((d) =>
-    d.items.filter((i) => i.sk === 'ACCOUNT' && typeof i.id === 'string').map((i) => ({ home: d.store, account: i as unknown as AccountItem })),
-  );
+  const accounts = silos.flatMap((d) => {
+    const receipts = receiptNamesByUser(d.items);
+    return d.items
+      .filter((i) => i.sk === 'ACCOUNT' && typeof i.id === 'string')
+      .map((i) => ({ home: d.store, account: i as unknown as AccountItem, receipts: receipts.get(i.id as string) ?? [] }));
+  });
+  const valuesOf = (a: (typeof accounts)[number]): [string, string][] => [
+    ...piiOf(a.account),
+    ...a.receipts.filter((n) => n.trim().length >= 5).map((n): [string, string] => ['receipt name', n]),
+  ];
   // A silo's haystack without each account's own values, so two people who share a name in two
   // regions are not a leak; anything else in that silo that carries the value is.
   const haystacks = new Map<string, { own: Set<string>; text: string }[]>();
@@ -58,14 +86,15 @@ export function auditResidency(dumps: StoreDump[], texts: TextStore[]): AuditRep
     haystacks.set(
       d.store,
       [...d.items, ...Object.values(d.objects)].map((x) => {
-        const own = new Set(x && typeof x === 'object' && (x as unknown as AccountItem).id ? piiOf(x as unknown as AccountItem).map(([, v]) => lower(v)) : []);
+        const own = new Set(ownValues(x).map(lower));
         return { own, text: lower(typeof x === 'string' ? x : JSON.stringify(x)) };
       }),
     );
   }
   const findings: AuditFinding[] = [];
-  for (const { home, account } of accounts) {
-    for (const [field, value] of piiOf(account)) {
+  for (const a of accounts) {
+    const { home, account } = a;
+    for (const [field, value] of valuesOf(a)) {
       const needle = lower(value);
       for (const [store, entries] of haystacks) {
         if (store === home) continue;
@@ -77,7 +106,7 @@ export function auditResidency(dumps: StoreDump[], texts: TextStore[]): AuditRep
     }
   }
   return {
-    users: accounts.map(({ home, account }) => ({ id: account.id, home, fields: piiOf(account).map(([f]) => f) })),
+    users: accounts.map((a) => ({ id: a.account.id, home: a.home, fields: [...new Set(valuesOf(a).map(([f]) => f))] })),
     findings,
     directory: directoryProblems(dumps, accounts.map((a) => a.account)),
     storesRead: [...dumps.map((d) => d.store), ...texts.map((t) => t.store)],

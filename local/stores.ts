@@ -30,11 +30,15 @@ async function scanAll(endpoint: string, region: string, table: string) {
 async function readBucket(endpoint: string, region: string, bucket: string) {
   const client = localS3(endpoint, region);
   const objects: Record<string, string> = {};
-  const list = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
-  for (const o of list.Contents ?? []) {
-    const obj = await client.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }));
-    objects[o.Key!] = await obj.Body!.transformToString();
-  }
+  let token: string | undefined;
+  do {
+    const list = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    for (const o of list.Contents ?? []) {
+      const obj = await client.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }));
+      objects[o.Key!] = await obj.Body!.transformToString();
+    }
+    token = list.IsTruncated ? list.NextContinuationToken : undefined;
+  } while (token);
   client.destroy();
   return objects;
 }

@@ -9,7 +9,16 @@ const ana = { pk: 'USER#ana', sk: 'ACCOUNT', id: 'ana', email: 'ana@example.com'
 const bob = { pk: 'USER#bob', sk: 'ACCOUNT', id: 'bob', email: 'bob@example.com', name: 'Bob Builder', profile: { phone: null, address: null } };
 
 const clean = (): StoreDump[] => [
-  { store: 'eu-west-1', items: [ana, { pk: 'EMAIL#ana@example.com', sk: 'EMAIL', userId: 'ana' }], objects: {} },
+  {
+    store: 'eu-west-1',
+    items: [
+      ana,
+      { pk: 'EMAIL#ana@example.com', sk: 'EMAIL', userId: 'ana' },
+      { pk: 'USER#ana', sk: 'FILE#f1', id: 'f1', name: 'Oncology invoice.pdf', type: 'application/pdf', size: 10 },
+      { pk: 'USER#ana', sk: 'FILE#f2', id: 'f2', name: 'scan.pdf', type: 'application/pdf', size: 10 },
+    ],
+    objects: { 'files/ana/f1': '%PDF-1.7' },
+  },
   { store: 'us-east-2', items: [bob], objects: {} },
   { store: 'global:directory', items: [{ bidx: 'a'.repeat(64), region: 'eu-west-1' }, { bidx: 'b'.repeat(64), region: 'us-east-2' }], objects: {} },
   { store: 'global:static', items: [], objects: { 'index.html': '<html>HelloHealth</html>' } },
@@ -28,6 +37,8 @@ describe('residency audit', () => {
     { name: 'phone in another silo bucket', plant: (d) => (d[1]!.objects['u/bob/r'] = 'call +353 1 555 0101'), expect: ['phone', 'us-east-2'] },
     { name: 'name in the static bucket', plant: (d) => (d[3]!.objects['app.js'] = 'const who = "Ana Canary"'), expect: ['name', 'global:static'] },
     { name: 'address in the directory', plant: (d) => d[2]!.items.push({ bidx: 'c'.repeat(64), region: 'eu-west-1', line: '1 Quay Street' }), expect: ['address.line1', 'global:directory'] },
+    { name: 'a receipt name in another silo', plant: (d) => d[1]!.items.push({ pk: 'X', sk: 'Y', note: 'oncology INVOICE.pdf' }), expect: ['receipt name', 'us-east-2'] },
+    { name: 'a receipt name in a log', plant: () => {}, texts: [{ store: 'log:edge', text: 'GET Oncology invoice.pdf' }], expect: ['receipt name', 'log:edge'] },
     { name: 'e-mail in a log', plant: () => {}, texts: [{ store: 'log:us-east-2-api', text: 'login ana@example.com' }], expect: ['email', 'log:us-east-2-api'] },
   ];
   for (const l of leaks) {
@@ -44,6 +55,13 @@ describe('residency audit', () => {
     const d = clean();
     d[1]!.items.push({ ...bob, pk: 'USER#ana2', id: 'ana2', email: 'other@example.com', name: 'Ana Canary' });
     assert.deepEqual(auditResidency(d, []).findings, []);
+  });
+
+  test('two people who name a receipt alike in two regions are not a leak', () => {
+    const d = clean();
+    d[1]!.items.push({ pk: 'USER#bob', sk: 'FILE#f9', id: 'f9', name: 'scan.pdf', type: 'application/pdf', size: 3 });
+    assert.deepEqual(auditResidency(d, []).findings, []);
+    assert.deepEqual(auditResidency(d, []).users.find((u) => u.id === 'ana')!.fields.includes('receipt name'), true);
   });
 
   test('a directory with an e-mail, an extra attribute or a bare hash is a problem', () => {
