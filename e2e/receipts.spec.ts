@@ -4,10 +4,10 @@
 // out of it, delete it. Then a receipt that stays, for the residency audit after the suite.
 //
 // The audit (e2e/audit-teardown.ts → local/residency-audit.ts) looks for each account's PII
-// values (e-mail, name, phone, address lines) in every store outside the home silo, the silo
-// buckets' object bytes and the logs included. A receipt's name and bytes are not PII to it by
-// themselves, so the receipt canary is also planted as the owner's address line: the audit then
-// looks for it everywhere, and would report the receipt's record or bytes anywhere but home.
+// values (e-mail, name, phone, address lines, receipt names) in every store outside the home
+// silo, the silo buckets' object bytes and the logs included. Receipt *bytes* are not a value it
+// knows, so the receipt canary is also planted as the owner's address line: the audit then looks
+// for it everywhere, and would report the receipt's bytes anywhere but home.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { BrowserContext, Page, TestInfo } from '@playwright/test';
