@@ -1,6 +1,6 @@
 // The global layer, in us-east-1: one CloudFront distribution in front of every silo, the
 // static app (no PII, one build for every region), and the Lambda@Edge router.
-import { Annotations, Duration, RemovalPolicy, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -14,7 +14,7 @@ import type { EdgeConfigFile } from '../../edge/adapters/lambda-edge.ts';
 import { DEFAULT_EDGE_BUNDLE, readBundle, stageAssetFolder } from './assets.ts';
 import { awsEdgeConfig, PENDING_ORIGIN_DOMAIN } from './edge-config.ts';
 import { forwardedOriginRequestPolicy, securityResponseHeadersPolicy } from './edge-policies.ts';
-import { EDGE_REGION } from './names.ts';
+import { EDGE_REGION, ROUTING_CATALOG_KEY, ROUTING_LOG_PREFIX, routingBucketName } from './names.ts';
 import { ssmPublications, type PublicationSource } from './region-publications.ts';
 import { acknowledge } from './rule-packs.ts';
 
@@ -60,6 +60,12 @@ export interface EdgeStackProps extends StackProps {
    * @default 90
    */
   readonly accessLogDays?: number;
+  /**
+   * Where `catalog` came from, for humans (an output of the stack): `s3://.../routing/catalog.json`
+   * with its ETag and version, or the repository file. Never part of the edge config.
+   * @default 'unspecified'
+   */
+  readonly catalogOrigin?: string;
 }
 
 export class EdgeStack extends Stack {
@@ -70,6 +76,8 @@ export class EdgeStack extends Stack {
   readonly router: cloudfront.experimental.EdgeFunction;
   readonly appBucket: s3.Bucket;
   readonly logsBucket: s3.Bucket;
+  /** `residency-routing-<account>`: the catalog the edge is synthesised from, and the apply log. */
+  readonly routingBucket: s3.Bucket;
   readonly originRequestPolicy: cloudfront.OriginRequestPolicy;
   readonly responseHeadersPolicy: cloudfront.ResponseHeadersPolicy;
 
@@ -121,6 +129,8 @@ export class EdgeStack extends Stack {
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+
+    this.routingBucket = this.newRoutingBucket();
 
     // Lambda@Edge has no environment variables (CloudFront rejects an association with a version
     // that has any), so the routing config and public keys travel as edge-config.json beside the
@@ -229,7 +239,62 @@ export class EdgeStack extends Stack {
       ],
     });
 
+    new CfnOutput(this, 'RoutingBucketName', {
+      description: `The routing catalog (${ROUTING_CATALOG_KEY}) and its apply log (${ROUTING_LOG_PREFIX}); see infra/README.md`,
+      value: this.routingBucket.bucketName,
+    });
+    new CfnOutput(this, 'RoutingCatalogOrigin', {
+      description: 'The catalog this edge config was synthesised from (source, ETag, version)',
+      value: props.catalogOrigin ?? 'unspecified',
+    });
+
     this.acknowledgeFindings(logGroupArns, !certificate, !props.webAclArn);
+  }
+
+  /**
+   * The router's deploy-time configuration: the catalog object that `npm run regions -- apply
+   * --target aws` replaces with a conditional write and that the synth reads with
+   * `-c residency:catalogSource=s3` (infra/bin/synth.ts), plus one log object per apply. Nothing at
+   * run time reads it: the router gets its config baked into the package (Lambda@Edge has no
+   * environment variables, and a fetch at the edge would need credentials and SigV4 there), so no
+   * grant to the router exists. Versioned, so every catalog that was ever applied stays readable.
+   */
+  private newRoutingBucket(): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'RoutingBucket', {
+      bucketName: routingBucketName(this.account),
+      // SSE-KMS with the AWS-managed key aws/s3: meets HIPAA S3DefaultEncryptionKMS without a
+      // customer-managed key ($1/month) in this stack; readers need no KMS grant of their own.
+      // (ETags of SSE-KMS objects are not the MD5 of the content: compare them, never compute them.)
+      encryption: s3.BucketEncryption.KMS_MANAGED,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      serverAccessLogsBucket: this.logsBucket,
+      serverAccessLogsPrefix: 'routing-bucket/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const catalogArn = bucket.arnForObjects(ROUTING_CATALOG_KEY);
+    const logArn = bucket.arnForObjects(`${ROUTING_LOG_PREFIX}*`);
+    const deny = (sid: string, actions: string[], resources: string[], conditions?: Record<string, Record<string, string>>) =>
+      bucket.addToResourcePolicy(
+        new iam.PolicyStatement({ sid, effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions, resources, conditions }),
+      );
+    // Append-only log: no principal (the account root included) deletes an entry or a version of
+    // one; the catalog object keeps its history the same way (versions are never deleted).
+    deny('ApplyLogAndCatalogHistoryAreNeverDeleted', ['s3:DeleteObject*'], [logArn, catalogArn]);
+    // Writes must be conditional (S3 condition keys s3:if-none-match / s3:if-match, enforced on
+    // PutObject and CompleteMultipartUpload): a log entry is only ever created (If-None-Match '*'),
+    // never replaced (no If-Match); the catalog is replaced only against the ETag the operator
+    // planned with (If-Match), or created when there is none (If-None-Match '*'). A concurrent apply
+    // then fails with 412 instead of overwriting. Multipart uploads of these small objects are
+    // refused as a side effect (CreateMultipartUpload carries no conditional header).
+    deny('ApplyLogEntriesAreCreatedOnly', ['s3:PutObject'], [logArn], { Null: { 's3:if-none-match': 'true' } });
+    deny('ApplyLogEntriesAreNeverReplaced', ['s3:PutObject'], [logArn], { Null: { 's3:if-match': 'false' } });
+    deny('CatalogWritesAreCompareAndSwap', ['s3:PutObject'], [catalogArn], { Null: { 's3:if-match': 'true', 's3:if-none-match': 'true' } });
+    return bucket;
   }
 
   private acknowledgeFindings(logGroupArns: string[], defaultCertificate: boolean, noWaf: boolean): void {
@@ -267,6 +332,10 @@ export class EdgeStack extends Stack {
         'The app bucket holds only the public static build (no PII, invariant 5); SSE-KMS would add a KMS call to every cache miss and a key policy for CloudFront, for files anyone can download.',
       'HIPAA.Security-S3BucketReplicationEnabled':
         'The app bucket content is a reproducible build of app/ (npm run build); a replica adds cost without recovering anything that a redeploy cannot.',
+    });
+    acknowledge(this.routingBucket, {
+      'HIPAA.Security-S3BucketReplicationEnabled':
+        'The routing catalog holds no personal data (regions and the country mapping) and is written by the operators tool from a file kept in git; versioning keeps every applied catalog, so a replica would recover nothing.',
     });
     acknowledge(this.distribution, {
       'AwsSolutions-CFR1':

@@ -20,6 +20,11 @@ export interface ResidencyAppProps {
   readonly catalog: Catalog;
   /** The file `catalog` was loaded from (it travels beside the regional handler). */
   readonly catalogFile: string;
+  /**
+   * Where the catalog came from, for humans: an output of the edge stack (catalog-source.ts).
+   * @default 'unspecified'
+   */
+  readonly catalogOrigin?: string;
   /** The AWS account of every stack. */
   readonly account: string;
   /** @default 'all' */
@@ -89,6 +94,7 @@ export function buildResidencyApp(app: App, props: ResidencyAppProps): Residency
       env: { account: props.account, region: EDGE_REGION },
       description: 'Residency edge: CloudFront, static app, Lambda@Edge router (no PII)',
       catalog,
+      catalogOrigin: props.catalogOrigin,
       publications,
       edgeBundle: props.edgeBundle,
       ...props.edge,

@@ -13,12 +13,12 @@ import { loadCatalog } from '../../catalog/load.ts';
 import { CONFIG_FILE_NAME } from '../../edge/adapters/lambda-edge.ts';
 import { FORWARDED, SECURITY_HEADERS } from '../../edge/policies.ts';
 import { DEFAULT_EDGE_BUNDLE, DEFAULT_REGIONAL_BUNDLE } from '../../infra/lib/assets.ts';
-import { DATA_KEY_ALIAS, EDGE_REGION, publicationParameters, stackNames } from '../../infra/lib/names.ts';
+import { DATA_KEY_ALIAS, EDGE_REGION, ROUTING_CATALOG_KEY, ROUTING_LOG_PREFIX, publicationParameters, routingBucketName, stackNames } from '../../infra/lib/names.ts';
 import { parsePublication } from '../../infra/lib/region-publications.ts';
 import { MIN_REASON_LENGTH } from '../../infra/lib/rule-packs.ts';
 import { API_FILES, PRESIGNED_MAX_AGE_SECONDS } from '../../infra/lib/silo-stack.ts';
 import { DIRECTORY_TABLE, DIRECTORY_TABLE_KEYS, SILO_TABLE_KEYS, siloTableName } from '../../regional/adapters/tables.ts';
-import { fixedPublications, functionAssetDir, onlyResource, readJson, resourcesOfType, synthesize, type Synthesized } from './fixture.ts';
+import { ACCOUNT, fixedPublications, functionAssetDir, onlyResource, readJson, resourcesOfType, synthesize, type Synthesized } from './fixture.ts';
 
 const catalog = loadCatalog(DEFAULT_CATALOG_FILE);
 const regions = catalog.regions.map((r) => r.code);
@@ -26,7 +26,7 @@ const published = fixedPublications(catalog);
 let s: Synthesized;
 
 before(() => {
-  s = synthesize({ catalog, catalogFile: DEFAULT_CATALOG_FILE, publications: published.source });
+  s = synthesize({ catalog, catalogFile: DEFAULT_CATALOG_FILE, catalogOrigin: 'file catalog/regions.json', publications: published.source });
 });
 
 const siloJson = (region: string) => s.json[stackNames.silo(region)];
@@ -179,6 +179,16 @@ describe('silo stacks', () => {
     }
   });
 
+  it('uploads never completed expire from incoming/ by themselves; checked files stay', () => {
+    for (const r of regions) {
+      const t = siloJson(r);
+      const rules = t.Resources[filesBucket(t)[0]].Properties.LifecycleConfiguration.Rules as { Prefix?: string; ExpirationInDays?: number; Status: string }[];
+      const incoming = rules.find((rule) => rule.Prefix === 'incoming/');
+      assert.deepEqual([incoming?.ExpirationInDays, incoming?.Status], [1, 'Enabled']);
+      assert.ok(rules.every((rule) => rule.ExpirationInDays === undefined || rule.Prefix === 'incoming/'), 'nothing under files/ expires');
+    }
+  });
+
   it('the API gets the env contract of regional/config.ts, with no secret in it', () => {
     for (const r of regions) {
       const t = siloJson(r);
@@ -255,13 +265,13 @@ describe('directory stack', () => {
 });
 
 describe('edge stack', () => {
-  it('holds no table, no secret and no bucket of user data (only the static app and its access logs)', () => {
+  it('holds no table, no secret and no bucket of user data (only the static app, the routing catalog and access logs)', () => {
     const t = edgeJson();
     const types = new Set(Object.values(t.Resources as Record<string, any>).map((r) => r.Type));
     for (const type of types) assert.ok(!/DynamoDB|SecretsManager|RDS|KMS::Key/.test(type), `edge stack has ${type}`);
     const buckets = resourcesOfType(t, 'AWS::S3::Bucket');
-    assert.equal(buckets.length, 2);
-    for (const [id] of buckets) assert.match(id, /^(AppBucket|AccessLogsBucket)/);
+    assert.equal(buckets.length, 3);
+    for (const [id] of buckets) assert.match(id, /^(AppBucket|AccessLogsBucket|RoutingBucket)/);
   });
 
   it('the router has no environment variables and is built from the same edge bundle', () => {
@@ -365,6 +375,96 @@ describe('edge stack', () => {
     const logging = dist.Properties.DistributionConfig.Logging;
     assert.equal(logging.IncludeCookies, false);
     assert.match(JSON.stringify(logging.Bucket), /AccessLogsBucket/);
+  });
+});
+
+describe('routing bucket (the router\'s deploy-time configuration)', () => {
+  const routing = () => onlyResource(edgeJson(), 'AWS::S3::Bucket', (b) => b.Properties.BucketName === routingBucketName(ACCOUNT));
+  const statements = (): any[] => {
+    const [id] = routing();
+    const [, policy] = onlyResource(edgeJson(), 'AWS::S3::BucketPolicy', (p) => p.Properties.Bucket.Ref === id);
+    return policy.Properties.PolicyDocument.Statement;
+  };
+  /** `<bucket ARN>` + suffix, as CDK renders arnForObjects. */
+  const objectArn = (suffix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [routing()[0], 'Arn'] }, `/${suffix}`]] });
+  const bySid = (sid: string) => {
+    const st = statements().find((x) => x.Sid === sid);
+    assert.ok(st, `no statement ${sid}`);
+    return st;
+  };
+
+  it('is residency-routing-<account> in the edge stack (us-east-1), versioned, retained', () => {
+    const [, b] = routing();
+    assert.equal(b.Properties.BucketName, `residency-routing-${ACCOUNT}`);
+    assert.deepEqual(b.Properties.VersioningConfiguration, { Status: 'Enabled' });
+    assert.equal(b.DeletionPolicy, 'Retain');
+    assert.equal(b.UpdateReplacePolicy, 'Retain');
+    assert.equal(s.assembly.getStackByName(stackNames.edge).environment.region, EDGE_REGION);
+    assert.deepEqual(edgeJson().Outputs.RoutingBucketName.Value, { Ref: routing()[0] });
+    assert.equal(edgeJson().Outputs.RoutingBucketName.Export, undefined);
+  });
+
+  it('blocks all public access, enforces TLS >= 1.2, encrypts with KMS, logs to the access-log bucket', () => {
+    const [id, b] = routing();
+    assert.deepEqual(b.Properties.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    assert.deepEqual(b.Properties.OwnershipControls, { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    assert.equal(b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm, 'aws:kms');
+    assert.match(JSON.stringify(b.Properties.LoggingConfiguration.DestinationBucketName), /AccessLogsBucket/);
+    const whole = [{ 'Fn::GetAtt': [id, 'Arn'] }, objectArn('*')];
+    const tls = statements().find((x) => x.Condition?.Bool?.['aws:SecureTransport'] === 'false');
+    assert.ok(tls, 'denies requests without TLS');
+    assert.equal(tls.Effect, 'Deny');
+    assert.equal(tls.Action, 's3:*');
+    assert.deepEqual(tls.Resource, whole);
+    const old = statements().find((x) => x.Condition?.NumericLessThan?.['s3:TlsVersion'] === 1.2);
+    assert.ok(old, 'denies TLS below 1.2');
+    assert.deepEqual(old.Resource, whole);
+  });
+
+  it('denies everyone every delete of a log entry or a catalog version (append-only log, kept history)', () => {
+    const st = bySid('ApplyLogAndCatalogHistoryAreNeverDeleted');
+    assert.equal(st.Effect, 'Deny');
+    assert.deepEqual(st.Principal, { AWS: '*' });
+    assert.equal(st.Action, 's3:DeleteObject*');
+    assert.equal(st.Condition, undefined, 'unconditional');
+    const key = (r: any) => JSON.stringify(r);
+    assert.deepEqual(st.Resource.map(key).sort(), [objectArn(`${ROUTING_LOG_PREFIX}*`), objectArn(ROUTING_CATALOG_KEY)].map(key).sort());
+  });
+
+  it('accepts only conditional writes: log entries created (If-None-Match) never replaced, the catalog compare-and-swap', () => {
+    const created = bySid('ApplyLogEntriesAreCreatedOnly');
+    assert.deepEqual([created.Effect, created.Action, created.Resource], ['Deny', 's3:PutObject', objectArn(`${ROUTING_LOG_PREFIX}*`)]);
+    assert.deepEqual(created.Condition, { Null: { 's3:if-none-match': 'true' } });
+    const replaced = bySid('ApplyLogEntriesAreNeverReplaced');
+    assert.deepEqual([replaced.Effect, replaced.Action, replaced.Resource], ['Deny', 's3:PutObject', objectArn(`${ROUTING_LOG_PREFIX}*`)]);
+    assert.deepEqual(replaced.Condition, { Null: { 's3:if-match': 'false' } });
+    const cas = bySid('CatalogWritesAreCompareAndSwap');
+    assert.deepEqual([cas.Effect, cas.Action, cas.Resource], ['Deny', 's3:PutObject', objectArn(ROUTING_CATALOG_KEY)]);
+    // Denied only when both headers are missing: If-Match replaces, If-None-Match '*' seeds.
+    assert.deepEqual(cas.Condition, { Null: { 's3:if-match': 'true', 's3:if-none-match': 'true' } });
+    for (const st of statements()) assert.equal(st.Effect, 'Deny', 'the bucket policy grants nothing');
+  });
+
+  it('the router gets nothing on it: its policy has no S3 action and its config names no bucket', () => {
+    const t = edgeJson();
+    const [, policy] = onlyResource(t, 'AWS::IAM::ManagedPolicy', (p) => /edge router/.test(p.Properties.Description ?? ''));
+    for (const st of policy.Properties.PolicyDocument.Statement) {
+      for (const a of asList(st.Action)) assert.doesNotMatch(a, /^s3:/);
+    }
+    const [, role] = onlyResource(t, 'AWS::IAM::Role', (r) => /edge router/.test(r.Properties.Description ?? ''));
+    assert.equal(role.Properties.Policies, undefined);
+    assert.equal(role.Properties.ManagedPolicyArns, undefined);
+    const roleId = onlyResource(t, 'AWS::IAM::Role', (r) => /edge router/.test(r.Properties.Description ?? ''))[0];
+    for (const [, p] of resourcesOfType(t, 'AWS::IAM::Policy')) {
+      assert.ok(!(p.Properties.Roles ?? []).some((r: any) => r.Ref === roleId), 'no inline policy on the router role');
+    }
+    assert.ok(!JSON.stringify(s.stacks.edge!.edgeConfig).includes('residency-routing-'), 'edge-config.json names no routing bucket');
+  });
+
+  it('the edge stack says which catalog it was synthesised from (an output, no export)', () => {
+    const out = edgeJson().Outputs.RoutingCatalogOrigin;
+    assert.equal(out.Value, 'file catalog/regions.json');
+    assert.equal(out.Export, undefined);
   });
 });
 
