@@ -209,6 +209,9 @@ export class SiloStack extends Stack {
           expiredObjectDeleteMarker: true,
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
+        // Browser uploads wait here only until the API has checked them; whatever was never
+        // completed (or arrived after its account was erased) goes by itself.
+        { prefix: 'incoming/', expiration: Duration.days(1), noncurrentVersionExpiration: Duration.days(1) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });

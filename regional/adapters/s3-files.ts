@@ -60,16 +60,11 @@ export function s3FileObjects(client: S3Client, bucket: string, opts: { versione
       });
       return queryOf(url);
     },
-    async signDownload(key, { name, type, expiresIn }) {
-      const url = await getSignedUrl(
-        client,
-        new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentDisposition: contentDisposition(name), ResponseContentType: type }),
-        { expiresIn },
-      );
-      return queryOf(url);
+    async signDownload(key, { expiresIn }) {
+      return queryOf(await getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn }));
     },
-    async put(key, bytes, type) {
-      await send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: type }));
+    async put(key, bytes, { type, name }) {
+      await send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: type, ContentDisposition: contentDisposition(name) }));
     },
     async size(key) {
       try {
@@ -84,8 +79,17 @@ export function s3FileObjects(client: S3Client, bucket: string, opts: { versione
       const res = await send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${bytes - 1}` }));
       return (await res.Body!.transformToByteArray()).subarray(0, bytes);
     },
-    async copy(from, to, type) {
-      await send(new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: `${bucket}/${from}`, ContentType: type, MetadataDirective: 'REPLACE' }));
+    async copy(from, to, { type, name }) {
+      await send(
+        new CopyObjectCommand({
+          Bucket: bucket,
+          Key: to,
+          CopySource: `${bucket}/${from}`,
+          ContentType: type,
+          ContentDisposition: contentDisposition(name),
+          MetadataDirective: 'REPLACE',
+        }),
+      );
     },
     async remove(key) {
       if (opts.versioned) await removeVersions(key, (k) => k === key);

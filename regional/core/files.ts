@@ -96,7 +96,7 @@ export async function completeUpload(ctx: SiloContext, req: ApiRequest, id: stri
     throw notAccepted(sniffed ? `The file's contents are ${typeLabel(sniffed).toUpperCase()}, not the ${typeLabel(upload.type).toUpperCase()} it was declared as.` : 'The file\'s contents are not a PDF, PNG or JPEG.');
   }
   if (source === incoming) {
-    await ctx.files.copy(incoming, final, upload.type);
+    await ctx.files.copy(incoming, final, { type: upload.type, name: upload.name });
     await ctx.files.remove(incoming);
   }
   const file: StoredFile = { id, name: upload.name, type: upload.type, size, uploadedAt: new Date(ctx.nowMs()).toISOString() };
@@ -124,7 +124,7 @@ export async function uploadFile(ctx: SiloContext, req: ApiRequest): Promise<Api
   const nowMs = ctx.nowMs();
   const file: StoredFile = { id: timeOrderedId(nowMs), name: name.data, type: sniffed, size: part.bytes.length, uploadedAt: new Date(nowMs).toISOString() };
   const key = objectKey('files', account.id, file.id);
-  await ctx.files.put(key, part.bytes, sniffed);
+  await ctx.files.put(key, part.bytes, { type: sniffed, name: name.data });
   try {
     await ctx.silo.addFile(account.id, file, activityEntry(ctx, 'file_upload', typeLabel(sniffed)));
   } catch (err) {
@@ -146,7 +146,7 @@ export async function downloadFile(ctx: SiloContext, req: ApiRequest, id: string
   const account = await requireAccount(ctx, req);
   const file = await ctx.silo.getFile(account.id, id);
   if (!file) throw noSuchFile();
-  const query = await ctx.files.signDownload(objectKey('files', account.id, id), { name: file.name, type: file.type, expiresIn: SIGNED_URL_SECONDS });
+  const query = await ctx.files.signDownload(objectKey('files', account.id, id), { expiresIn: SIGNED_URL_SECONDS });
   return { status: 302, headers: { location: contentPath(id, query), 'cache-control': 'no-store' }, cookies: [], body: '' };
 }
 

@@ -141,14 +141,19 @@ export interface SiloStore {
 export interface FileObjects {
   /** A presigned PUT for exactly this type and size; returns the URL's query string only. */
   signUpload(key: string, opts: { type: FileType; size: number; expiresIn: number }): Promise<string>;
-  /** A presigned GET that makes the browser save the object under `name`; the query string only. */
-  signDownload(key: string, opts: { name: string; type: FileType; expiresIn: number }): Promise<string>;
-  put(key: string, bytes: Uint8Array, type: FileType): Promise<void>;
+  /**
+   * A presigned GET of the object. Its name travels as the object's stored Content-Disposition,
+   * never in the URL: CloudFront and S3 access logs record query strings, and a name is PII.
+   */
+  signDownload(key: string, opts: { expiresIn: number }): Promise<string>;
+  /** Stores bytes to be saved as `name` when downloaded. */
+  put(key: string, bytes: Uint8Array, file: { type: FileType; name: string }): Promise<void>;
   /** Size of the object, or undefined if there is none. */
   size(key: string): Promise<number | undefined>;
   /** The object's first `bytes` bytes (fewer if it is shorter). */
   head(key: string, bytes: number): Promise<Uint8Array>;
-  copy(from: string, to: string, type: FileType): Promise<void>;
+  /** Copies an object, setting the type and the download name it is served with. */
+  copy(from: string, to: string, file: { type: FileType; name: string }): Promise<void>;
   remove(key: string): Promise<void>;
   /** Deletes every object (and every version of it) under the prefix; returns how many. */
   removeAll(prefix: string): Promise<number>;
