@@ -38,6 +38,11 @@ export async function openAwsTarget(opts: AwsTargetOptions): Promise<ApplyTarget
     running = parseCatalog(JSON.parse(await obj.Body!.transformToString()), where);
     etag = obj.ETag ?? null;
   } catch (err) {
+    if (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 403) {
+      // Without s3:ListBucket, S3 answers a missing key with 403 too.
+      throw new TargetError(`cannot read ${where}: access denied (the operator needs s3:GetObject and s3:ListBucket on ${bucket})`);
+    }
+    if (err instanceof S3ServiceException && err.name === 'NoSuchBucket') throw new TargetError(`there is no bucket ${bucket} in ${region}: is the edge stack deployed, and the account right?`);
     if (!(err instanceof NoSuchKey)) throw err;
   }
 

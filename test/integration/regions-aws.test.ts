@@ -148,6 +148,15 @@ describe('regions CLI against the AWS routing configuration', () => {
     writeFileSync(catalogFile, JSON.stringify(before.catalog, null, 2));
   });
 
+  test('a bucket that does not exist is named, not a crash', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'ops/regions.ts', 'plan', '--catalog', catalogFile, '--target', 'aws', '--routing-bucket', 'no-such-routing-bucket'], {
+      encoding: 'utf8',
+      env: process.env,
+    });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /there is no bucket no-such-routing-bucket in us-east-1/);
+  });
+
   test('without a bucket or an account the target is named as missing, not a crash', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'ops/regions.ts', 'plan', '--catalog', catalogFile, '--target', 'aws'], {
       encoding: 'utf8',
