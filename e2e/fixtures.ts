@@ -8,7 +8,13 @@ export interface HomeRegion {
   label: string;
 }
 
-export const test = base.extend<{ home: HomeRegion; user: { name: string; email: string; password: string } }>({
+export interface User {
+  name: string;
+  email: string;
+  password: string;
+}
+
+export const test = base.extend<{ home: HomeRegion; user: User }>({
   home: [{ country: 'IE', countryName: 'Ireland', region: 'eu-west-1', label: 'Europe (Ireland)' }, { option: true }],
   user: async ({ home }, use, info) => {
     const id = `${home.country.toLowerCase()}-${info.workerIndex}-${Date.now().toString(36)}`;

@@ -3,16 +3,7 @@
 // erasure. Screenshots of the main screens are kept as artifacts.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
-
-async function signUp(page: Page, user: { name: string; email: string; password: string }, country: string) {
-  await page.goto('/');
-  await page.getByLabel('Name').fill(user.name);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByLabel('Country').selectOption(country);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByTestId('user-name')).toContainText(user.name);
-}
+import { shot, signUp } from './helpers.ts';
 
 async function signIn(page: Page, user: { email: string; password: string }) {
   await page.goto('/');
@@ -22,8 +13,6 @@ async function signIn(page: Page, user: { email: string; password: string }) {
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
-
-const shot = (page: Page, name: string) => page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
 
 test('profile, records, another country, tampering, a second user, export and erasure', async ({ page, browser, home, user }) => {
   const canary = `Canary ${Date.now().toString(36)}`;

@@ -11,21 +11,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { BrowserContext, Page, TestInfo } from '@playwright/test';
-import { expect, test, type HomeRegion } from './fixtures.ts';
+import { expect, test, type HomeRegion, type User } from './fixtures.ts';
+import { shot, signUp } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
-
-async function signUp(page: Page, user: { name: string; email: string; password: string }, country: string) {
-  await page.goto('/');
-  await page.getByLabel('Name').fill(user.name);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByLabel('Country').selectOption(country);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByTestId('user-name')).toContainText(user.name);
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
 
 /** A small PDF carrying `canary` in its text, with a binary line (as real PDFs have) so bytes must survive untouched. */
 function pdf(canary: string): Buffer {
@@ -40,7 +29,7 @@ function pdf(canary: string): Buffer {
 let home: HomeRegion;
 let context: BrowserContext;
 let page: Page;
-let user: { name: string; email: string; password: string };
+let user: User;
 /** Letters and digits only, so it reads the same in a URL, a header, a log line or JSON. */
 let canary: string;
 let receipt: { name: string; bytes: Buffer; id?: string };

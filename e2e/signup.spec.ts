@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures.ts';
+import { shot } from './helpers.ts';
 
 test('sign up through the UI and see where the data lives', async ({ page, home, user }) => {
   await page.goto('/');
@@ -17,7 +18,7 @@ test('sign up through the UI and see where the data lives', async ({ page, home,
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByTestId('profile-saved')).toHaveText('Saved');
   await page.getByTestId('nav-data').click();
-  await page.screenshot({ path: test.info().outputPath(`data-panel-${home.region}.png`), fullPage: true });
+  await shot(page, `data-panel-${home.region}`);
 
   // Signing out and back in, email first, lands on the same silo without naming it.
   await page.getByRole('button', { name: 'Sign out' }).click();
