@@ -10,29 +10,19 @@ import { pendingRegions, publishedKeys, type Publications } from './region-publi
 export const PENDING_ORIGIN_DOMAIN = 'pending-lookup.invalid';
 const PENDING_SECRET = 'pending-lookup-region-is-offline-until-its-values-are-published';
 
-/** How CloudFront talks to a silo's Function URL. */
-export const functionUrlOrigin = (domainName: string): OriginSpec => ({
+/**
+ * How CloudFront talks to a silo's Function URL and to its files bucket: both are custom HTTPS
+ * origins on 443 with no path. The bucket is not an S3 origin because S3 Origin Access Control
+ * does not follow an origin switched by Lambda@Edge; its requests are authorised by the silo's
+ * presigned query string, which the router passes on byte for byte with `host` set to this
+ * (virtual-hosted, so the key is the whole path) domain. See infra/README.md, "Receipts".
+ */
+export const siloOrigin = (domainName: string): OriginSpec => ({
   protocol: 'https',
   domainName,
   port: 443,
   path: '',
   // Silo API timeout is 25 s: the edge sees the silo's own answer first.
-  readTimeout: 30,
-  keepaliveTimeout: 5,
-});
-
-/**
- * How CloudFront talks to a silo's files bucket: a custom origin (not an S3 origin), because S3
- * Origin Access Control does not follow an origin switched by Lambda@Edge. The request is
- * authorised by the silo's presigned query string, which the router passes through byte for
- * byte with `host` set to this domain (SigV4 signs the host). See infra/README.md, "Receipts".
- */
-export const filesBucketOrigin = (domainName: string): OriginSpec => ({
-  protocol: 'https',
-  domainName,
-  port: 443,
-  // Virtual-hosted style: the key is the whole path, no bucket prefix.
-  path: '',
   readTimeout: 30,
   keepaliveTimeout: 5,
 });
@@ -49,8 +39,8 @@ export function awsEdgeConfig(catalog: Catalog, publications: Publications): Aws
   for (const r of catalog.regions) {
     const p = publications[r.code];
     targets[r.code] = p
-      ? { api: functionUrlOrigin(p.apiDomain), files: filesBucketOrigin(p.filesDomain), originSecret: p.originSecret }
-      : { api: functionUrlOrigin(PENDING_ORIGIN_DOMAIN), files: filesBucketOrigin(PENDING_ORIGIN_DOMAIN), originSecret: PENDING_SECRET };
+      ? { api: siloOrigin(p.apiDomain), files: siloOrigin(p.filesDomain), originSecret: p.originSecret }
+      : { api: siloOrigin(PENDING_ORIGIN_DOMAIN), files: siloOrigin(PENDING_ORIGIN_DOMAIN), originSecret: PENDING_SECRET };
   }
   // A region without published values cannot be routed to: offline, so its users get 503 with
   // Retry-After, exactly like an outage, and never another region (invariant 3).

@@ -200,7 +200,7 @@ export class EdgeStack extends Stack {
         // The API reads JSON bodies at the edge (e.g. signup's country), hence includeBody.
         '/api/*': routed(cloudfront.AllowedMethods.ALLOW_ALL, true),
         // File bytes: GET/HEAD (download) and PUT (upload) straight to the home bucket with the
-        // silo's presigned query string (see filesBucketOrigin). CloudFront has only three method
+        // silo's presigned query string (see siloOrigin). CloudFront has only three method
         // presets and PUT is only in ALLOW_ALL; the router refuses the other methods itself. No
         // includeBody: the router never needs the bytes, so none of them (up to 1 MB would be
         // exposed otherwise) enters the function; with read-only access CloudFront sends the

@@ -9,7 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DEFAULT_CATALOG_FILE } from '../../catalog/default-file.ts';
 import { loadCatalog } from '../../catalog/load.ts';
 import { derToRawEs256 } from '../../session/der.ts';
-import { awsEdgeConfig, filesBucketOrigin, PENDING_ORIGIN_DOMAIN } from '../../infra/lib/edge-config.ts';
+import { awsEdgeConfig, siloOrigin, PENDING_ORIGIN_DOMAIN } from '../../infra/lib/edge-config.ts';
 import { parseHsts, securityResponseHeadersPolicy } from '../../infra/lib/edge-policies.ts';
 import { newResidencyApp } from '../../infra/lib/feature-flags.ts';
 import { bucketRegionalDomain, publicationParameters } from '../../infra/lib/names.ts';
@@ -168,7 +168,7 @@ describe('published silo values', () => {
     const { config } = awsEdgeConfig(catalog, { 'eu-west-1': eu, 'us-east-2': undefined, 'ap-southeast-2': undefined });
     const expected = { protocol: 'https', domainName: eu.filesDomain, port: 443, path: '', readTimeout: 30, keepaliveTimeout: 5 };
     assert.deepEqual(config.routing.regions['eu-west-1']!.files, expected);
-    assert.deepEqual(filesBucketOrigin(eu.filesDomain), expected);
+    assert.deepEqual(siloOrigin(eu.filesDomain), expected);
     assert.notEqual(config.routing.regions['eu-west-1']!.files.domainName, config.routing.regions['eu-west-1']!.api.domainName);
   });
 });
