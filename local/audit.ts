@@ -1,15 +1,18 @@
 // `npm run audit`: reads every store of every silo and of the global layer of the running local
 // stack, and reports per user where their data is and whether any of it appears outside the home
 // silo. Writes a JSON report beside a human-readable one; exits 1 on any leak.
+// `--data DIR` audits the stack running on that data folder (default: RESIDENCY_DATA or .residency).
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { StackManifest } from './manifest.ts';
 import { auditResidency, type TextStore } from './residency-audit.ts';
 import { runningCatalogFile } from './running-catalog.ts';
 import { readRunningManifest, readSettings } from './settings.ts';
 import { dumpEverything, StoreReadError } from './stores.ts';
 
-const { dataDir } = readSettings();
+const { values: args } = parseArgs({ options: { data: { type: 'string' } } });
+const dataDir = args.data ? resolve(args.data) : readSettings().dataDir;
 let manifest: StackManifest;
 try {
   manifest = readRunningManifest<StackManifest>(dataDir);
@@ -43,6 +46,8 @@ for (const u of report.users) {
   const found = leaks.get(u.id);
   console.log(`  ${found ? '✗' : '✓'} user ${u.id}  home ${u.home}  (${u.fields.join(', ') || 'no PII fields'})${found ? `  LEAK: ${found.join('; ')}` : '  only in its home silo'}`);
 }
+const known = new Set(report.users.map((u) => u.id));
+for (const [user, found] of leaks) if (!known.has(user)) console.log(`  ✗ user ${user}  no account  LEAK: ${found.join('; ')}`);
 console.log(`  ${report.directory.problems.length ? '✗' : '✓'} directory: ${report.directory.entries} entries${report.directory.problems.length ? ` — ${report.directory.problems.join('; ')}` : ', blind index and region only'}`);
 const dir = join(dataDir, 'audit');
 mkdirSync(dir, { recursive: true });

@@ -1,15 +1,17 @@
-// `npm run inspect [-- REGION|global] [--json]`: what each store of the running local stack holds,
+// `npm run inspect [-- REGION|global] [--json] [--data DIR]`: what each store of the running local stack holds,
 // read directly from DynamoDB Local and s3rver (not through the API).
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { StackManifest } from './manifest.ts';
 import { readRunningManifest, readSettings } from './settings.ts';
 import { dumpEverything, StoreReadError } from './stores.ts';
 
-const args = process.argv.slice(2);
-const asJson = args.includes('--json');
-const only = args.find((a) => !a.startsWith('--'));
+const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { json: { type: 'boolean', default: false }, data: { type: 'string' } } });
+const asJson = args.json;
+const only = positionals[0];
 let manifest: StackManifest;
 try {
-  manifest = readRunningManifest<StackManifest>(readSettings().dataDir);
+  manifest = readRunningManifest<StackManifest>(args.data ? resolve(args.data) : readSettings().dataDir);
 } catch (err) {
   console.error((err as Error).message);
   process.exit(1);

@@ -85,10 +85,10 @@ export function auditResidency(dumps: StoreDump[], texts: TextStore[]): AuditRep
   for (const d of dumps) {
     haystacks.set(
       d.store,
-      [...d.items, ...Object.values(d.objects)].map((x) => {
-        const own = new Set(ownValues(x).map(lower));
-        return { own, text: lower(typeof x === 'string' ? x : JSON.stringify(x)) };
-      }),
+      [
+        ...d.items.map((x) => ({ own: new Set(ownValues(x).map(lower)), text: lower(JSON.stringify(x)) })),
+        ...Object.entries(d.objects).map(([key, bytes]) => ({ own: new Set<string>(), text: lower(`${key}\n${d.meta?.[key] ?? ''}\n${bytes}`) })),
+      ],
     );
   }
   const findings: AuditFinding[] = [];
@@ -104,6 +104,13 @@ export function auditResidency(dumps: StoreDump[], texts: TextStore[]): AuditRep
         if (lower(t.text).includes(needle)) findings.push({ user: account.id, home, field, foundIn: t.store });
       }
     }
+  }
+  // Objects outlive nobody: bytes under the prefix of a user the silo has no account for are what
+  // an erasure left behind (or a stray write), and still personal data.
+  for (const d of silos) {
+    const known = new Set(accounts.filter((a) => a.home === d.store).map((a) => a.account.id));
+    const orphans = new Set(Object.keys(d.objects).flatMap((k) => /^(?:files|incoming)\/([^/]+)\//.exec(k)?.[1] ?? []).filter((u) => !known.has(u)));
+    for (const user of orphans) findings.push({ user, home: d.store, field: 'objects of a user without an account', foundIn: d.store });
   }
   return {
     users: accounts.map((a) => ({ id: a.account.id, home: a.home, fields: [...new Set(valuesOf(a).map(([f]) => f))] })),

@@ -3,7 +3,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import S3rver from 's3rver';
 import { LOCAL_CREDENTIALS } from './aws-clients.ts';
-import { conditionalWrites } from './s3-conditional.ts';
+import { objectGate } from './s3-object-gate.ts';
 import { s3SignatureChecker } from './s3-signature.ts';
 
 const port = Number(process.env.S3_PORT);
@@ -15,7 +15,7 @@ const s3 = new S3rver({ directory, silent: true, vhostBuckets: false, configureB
 await s3.configureBuckets();
 const serve = s3.callback();
 const check = s3SignatureChecker(LOCAL_CREDENTIALS);
-const conditional = conditionalWrites({
+const gate = objectGate({
   async etagOf(bucket, key) {
     if (!(await s3.store.existsObject(bucket, key))) return undefined;
     return (await s3.store.getMetadata(bucket, key)).etag;
@@ -27,10 +27,19 @@ function deny(res: ServerResponse, status: number, code: string, message: string
   res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`);
 }
 
+/** Percent-decoding that leaves a malformed sequence as it is (s3rver then answers for it). */
+function decoded(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /** Path-style `/<bucket>/<key>`; the key as S3 stores it (decoded). */
 function target(path: string): { bucket: string; key: string } {
   const [, bucket = '', ...rest] = path.split('/');
-  return { bucket, key: decodeURIComponent(rest.join('/')) };
+  return { bucket, key: decoded(rest.join('/')) };
 }
 
 const server = createServer((req, res) => {
@@ -47,8 +56,16 @@ const server = createServer((req, res) => {
       }
       const { bucket, key } = target(q < 0 ? url : url.slice(0, q));
       const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
-      const written = await conditional(
-        { method: req.method ?? 'GET', bucket, key, ifMatch: header('if-match'), ifNoneMatch: header('if-none-match') },
+      const source = header('x-amz-copy-source');
+      const written = await gate(
+        {
+          method: req.method ?? 'GET',
+          bucket,
+          key,
+          copySource: source === undefined ? undefined : decoded(source.replace(/^\//, '')),
+          ifMatch: header('if-match'),
+          ifNoneMatch: header('if-none-match'),
+        },
         () => new Promise<void>((done) => {
           res.once('finish', done);
           res.once('close', done);

@@ -38,6 +38,9 @@ export function s3SignatureChecker(credentials: { accessKeyId: string; secretAcc
   };
 
   return async function check(req: SignedRequest, nowMs: number): Promise<SignatureVerdict> {
+    const params = [...new URLSearchParams(req.query).keys()];
+    // A repeated parameter would be read one way here and another way by s3rver.
+    if (new Set(params).size !== params.length) return deny('AccessDenied', 'a query parameter is repeated');
     const query = Object.fromEntries(new URLSearchParams(req.query));
     const [hostname, port] = splitHost(req.host);
     if (query['X-Amz-Signature'] !== undefined) {
@@ -45,7 +48,7 @@ export function s3SignatureChecker(credentials: { accessKeyId: string; secretAcc
       const date = parseAmzDate(rest['X-Amz-Date']);
       const expires = Number(rest['X-Amz-Expires']);
       const scope = (rest['X-Amz-Credential'] ?? '').split('/');
-      if (!date || !Number.isInteger(expires) || expires < 1 || expires > 604_800 || scope.length !== 5) {
+      if (rest['X-Amz-Algorithm'] !== 'AWS4-HMAC-SHA256' || !date || !Number.isInteger(expires) || expires < 1 || expires > 604_800 || !validScope(scope, rest['X-Amz-Date']!)) {
         return deny('AccessDenied', 'the presigned URL is malformed');
       }
       if (scope[0] !== credentials.accessKeyId) return deny('AccessDenied', 'unknown access key');
@@ -65,7 +68,7 @@ export function s3SignatureChecker(credentials: { accessKeyId: string; secretAcc
       const m = /^AWS4-HMAC-SHA256 Credential=([^,]+), ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(auth);
       const scope = m?.[1]!.split('/') ?? [];
       const date = parseAmzDate(headerValue(req.headers['x-amz-date']));
-      if (!m || scope.length !== 5 || !date) return deny('AccessDenied', 'the Authorization header is malformed');
+      if (!m || !date || !validScope(scope, headerValue(req.headers['x-amz-date']))) return deny('AccessDenied', 'the Authorization header is malformed');
       if (scope[0] !== credentials.accessKeyId) return deny('AccessDenied', 'unknown access key');
       if (Math.abs(nowMs - date.getTime()) > MAX_SKEW_MS) return deny('AccessDenied', 'RequestTimeTooSkewed');
       const signed = m[2]!.split(';');
@@ -81,6 +84,14 @@ export function s3SignatureChecker(credentials: { accessKeyId: string; secretAcc
     // A private bucket answers an anonymous request with 403.
     return deny('AccessDenied', 'Access Denied');
   };
+}
+
+/**
+ * `<key id>/<yyyymmdd>/<region>/s3/aws4_request`, dated the day of the signature. Re-signing
+ * below recomputes the scope from these parts, so they must be checked here.
+ */
+function validScope(scope: string[], amzDate: string): boolean {
+  return scope.length === 5 && scope[1] === amzDate.slice(0, 8) && /^[a-z]{2}(-[a-z]+)+-\d$/.test(scope[2]!) && scope[3] === 's3' && scope[4] === 'aws4_request';
 }
 
 const deny = (code: 'AccessDenied' | 'SignatureDoesNotMatch', message: string): SignatureVerdict => ({ ok: false, code, message });

@@ -12,6 +12,8 @@ export interface StoreDump {
   items: Record<string, unknown>[];
   /** Object key -> bytes as text. */
   objects: Record<string, string>;
+  /** Object key -> what S3 keeps beside the bytes (Content-Disposition with the download name, user metadata). */
+  meta?: Record<string, string>;
 }
 
 async function scanAll(endpoint: string, region: string, table: string) {
@@ -30,20 +32,21 @@ async function scanAll(endpoint: string, region: string, table: string) {
 async function readBucket(endpoint: string, region: string, bucket: string) {
   const client = localS3(endpoint, region);
   const objects: Record<string, string> = {};
+  const meta: Record<string, string> = {};
   let token: string | undefined;
   do {
     const list = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
     for (const o of list.Contents ?? []) {
       const obj = await client.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }));
       objects[o.Key!] = await obj.Body!.transformToString();
+      meta[o.Key!] = JSON.stringify({ contentType: obj.ContentType, contentDisposition: obj.ContentDisposition, metadata: obj.Metadata });
     }
     token = list.IsTruncated ? list.NextContinuationToken : undefined;
   } while (token);
   client.destroy();
-  return objects;
+  return { objects, meta };
 }
 
-/** A store that could not be read (its process is down, say): whatever reads it is incomplete. */
 export class StoreReadError extends Error {
   readonly code = 'store_unreadable';
   constructor(
@@ -66,24 +69,28 @@ export async function dumpEverything(m: StackManifest): Promise<StoreDump[]> {
   const dumps: StoreDump[] = [];
   for (const [region, r] of Object.entries(m.regions)) {
     const items = await reading(`${region} DynamoDB`, async () => (await Promise.all(r.dynamodb.tables.map((t) => scanAll(r.dynamodb.endpoint, region, t)))).flat());
-    const objects = await reading(`${region} S3`, async () => Object.assign({}, ...(await Promise.all(r.s3.buckets.map((b) => readBucket(r.s3.endpoint, region, b))))));
-    dumps.push({ store: region, items, objects });
+    const buckets = await reading(`${region} S3`, () => Promise.all(r.s3.buckets.map((b) => readBucket(r.s3.endpoint, region, b))));
+    dumps.push({ store: region, items, objects: Object.assign({}, ...buckets.map((b) => b.objects)), meta: Object.assign({}, ...buckets.map((b) => b.meta)) });
   }
   dumps.push({
     store: 'global:directory',
     items: await reading('global directory', () => scanAll(m.global.directory.endpoint, 'us-east-1', m.global.directory.table)),
     objects: {},
   });
-  dumps.push({ store: 'global:static', items: [], objects: await reading('global static bucket', () => readBucket(m.global.static.endpoint, 'us-east-1', m.global.static.bucket)) });
+  dumps.push({ store: 'global:static', items: [], ...(await reading('global static bucket', () => readBucket(m.global.static.endpoint, 'us-east-1', m.global.static.bucket))) });
   return dumps;
 }
 
-/** Stores whose items or objects contain `needle` (case-insensitive). */
+/** Everything a store holds as text: items, object keys, bytes and metadata. */
+export const storeTexts = (d: StoreDump): string[] => [
+  ...d.items.map((i) => JSON.stringify(i)),
+  ...Object.entries(d.objects).flatMap(([key, bytes]) => [key, bytes, d.meta?.[key] ?? '']),
+];
+
+/** Stores whose items or objects (keys, bytes, metadata) contain `needle` (case-insensitive). */
 export function storesContaining(dumps: StoreDump[], needle: string): string[] {
   const n = needle.toLowerCase();
-  return dumps
-    .filter((d) => JSON.stringify(d.items).toLowerCase().includes(n) || Object.values(d.objects).some((o) => o.toLowerCase().includes(n)))
-    .map((d) => d.store);
+  return dumps.filter((d) => storeTexts(d).some((t) => t.toLowerCase().includes(n))).map((d) => d.store);
 }
 
 export const itemCounts = (dumps: StoreDump[]) => Object.fromEntries(dumps.map((d) => [d.store, d.items.length]));

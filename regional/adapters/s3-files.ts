@@ -11,6 +11,7 @@ import {
   NotFound,
   NoSuchKey,
   PutObjectCommand,
+  S3ServiceException,
   type ObjectIdentifier,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -26,6 +27,15 @@ import type { FileObjects } from '../core/ports.ts';
 export function s3FileObjects(client: S3Client, bucket: string, opts: { versioned: boolean }): FileObjects {
   const send = guarded(client);
   const queryOf = (url: string) => new URL(url).search.slice(1);
+
+  /** Sends a command whose source may be gone; a missing source is not an error. */
+  async function sendUnlessMissing(command: CopyObjectCommand) {
+    try {
+      await send(command);
+    } catch (err) {
+      if (!(err instanceof S3ServiceException && (err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404))) throw err;
+    }
+  }
 
   async function deleteBatch(objects: ObjectIdentifier[]) {
     if (!objects.length) return;
@@ -80,7 +90,7 @@ export function s3FileObjects(client: S3Client, bucket: string, opts: { versione
       return (await res.Body!.transformToByteArray()).subarray(0, bytes);
     },
     async copy(from, to, { type, name }) {
-      await send(
+      await sendUnlessMissing(
         new CopyObjectCommand({
           Bucket: bucket,
           Key: to,

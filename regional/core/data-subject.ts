@@ -70,12 +70,18 @@ async function withRetries(step: () => Promise<void>): Promise<void> {
  */
 export async function eraseMe(ctx: SiloContext, req: ApiRequest): Promise<ApiResponse> {
   const account = await requireAccount(ctx, req, { allowErasing: true });
+  const removeObjects = async () => {
+    for (const prefix of userPrefixes(account.id)) await withRetries(async () => void (await ctx.files.removeAll(prefix)));
+  };
   try {
     await withRetries(() => ctx.silo.beginErasure(account.id));
-    for (const prefix of userPrefixes(account.id)) await withRetries(async () => void (await ctx.files.removeAll(prefix)));
+    await removeObjects();
     await withRetries(() => ctx.silo.eraseData(account.id));
     await withRetries(() => ctx.directory.release(blindIndex(ctx.pepper, account.email), ctx.region.code));
     await withRetries(() => ctx.silo.eraseAccount(account.id, normaliseEmail(account.email)));
+    // Again, last: a completion or upload that was in flight when erasure began may have put
+    // bytes back since the first sweep (a completion that finds the account gone removes its own copy).
+    await removeObjects();
   } catch (err) {
     ctx.log({ event: 'erasure_incomplete', user: account.id, kind: err instanceof Error ? err.name : 'unknown' });
     throw new ApiError(503, 'erasure_incomplete', 'Your account is closed, but part of its data could not be deleted yet. Try again in a minute: erasure resumes where it stopped.', undefined, {

@@ -16,8 +16,13 @@ import { pageRequest } from './paging.ts';
 import type { FileType, StoredFile } from './ports.ts';
 import { requireAccount } from './session.ts';
 
-/** Lifetime of a signed upload or download URL. */
-export const SIGNED_URL_SECONDS = 300;
+/**
+ * Lifetimes of signed URLs. The edge checks the session's signature, not its record in the silo,
+ * so a URL outlives a sign-out by at most this much: a download is followed at once, an upload
+ * gets time to start on a slow link (S3 checks expiry when the request begins).
+ */
+export const UPLOAD_URL_SECONDS = 300;
+export const DOWNLOAD_URL_SECONDS = 60;
 /** How long an upload may wait for its completion call. */
 const PENDING_UPLOAD_SECONDS = 24 * 3600;
 
@@ -35,7 +40,8 @@ const fileName = z
       .string()
       .min(1, 'must not be empty')
       .max(255)
-      .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must not contain control or format characters')
+      // \p{Cs}: a lone surrogate is not text (and no header can carry it).
+      .regex(/^[^\p{Cc}\p{Cf}\p{Cs}]*$/u, 'must not contain control or format characters or broken Unicode')
       .refine((n) => n.trim().length > 0, 'must not be only spaces'),
   );
 
@@ -59,21 +65,23 @@ export async function startUpload(ctx: SiloContext, req: ApiRequest): Promise<Ap
   const nowMs = ctx.nowMs();
   const id = timeOrderedId(nowMs);
   await ctx.silo.createUpload(account.id, { id, name: body.name, type, size: body.size, expiresAt: Math.floor(nowMs / 1000) + PENDING_UPLOAD_SECONDS });
-  const query = await ctx.files.signUpload(objectKey('incoming', account.id, id), { type, size: body.size, expiresIn: SIGNED_URL_SECONDS });
+  const query = await ctx.files.signUpload(objectKey('incoming', account.id, id), { type, size: body.size, expiresIn: UPLOAD_URL_SECONDS });
   return json(201, {
     upload: {
       id,
       url: contentPath(id, query),
       method: 'PUT',
       headers: { 'content-type': type },
-      expiresAt: new Date(nowMs + SIGNED_URL_SECONDS * 1000).toISOString(),
+      expiresAt: new Date(nowMs + UPLOAD_URL_SECONDS * 1000).toISOString(),
     },
   });
 }
 
 /**
- * Checks the uploaded bytes and makes them a file. Resumable: if an earlier call moved the bytes
- * but could not record the file, calling again finishes the job.
+ * Checks the uploaded bytes and makes them a file. The bytes are first copied out of `incoming/`
+ * (which the browser can still write to while its URL lives) into `files/` (which only the silo
+ * writes), and the copy is what is checked and kept: a re-upload racing this call cannot swap
+ * unchecked bytes in. Resumable: calling again finishes a call that stopped half-way.
  */
 export async function completeUpload(ctx: SiloContext, req: ApiRequest, id: string): Promise<ApiResponse> {
   const account = await requireAccount(ctx, req);
@@ -81,28 +89,27 @@ export async function completeUpload(ctx: SiloContext, req: ApiRequest, id: stri
   if (!upload) throw new ApiError(404, 'not_found', 'There is no such upload (it may have expired).');
   const incoming = objectKey('incoming', account.id, id);
   const final = objectKey('files', account.id, id);
-  const arrived = await ctx.files.size(incoming);
-  const source = arrived !== undefined ? incoming : final;
-  const size = arrived ?? (await ctx.files.size(final));
+  await ctx.files.copy(incoming, final, { type: upload.type, name: upload.name });
+  const size = await ctx.files.size(final);
   if (size === undefined) throw new ApiError(409, 'upload_incomplete', 'No bytes have arrived for this upload yet: send the file to the upload URL first.');
-  const discard = () => ctx.files.remove(source);
+  // Whatever goes wrong from here, no unchecked or unrecorded bytes stay behind.
+  const discard = () => Promise.all([ctx.files.remove(final), ctx.files.remove(incoming)]);
   if (size > MAX_FILE_BYTES) {
     await discard();
     throw fileTooLarge();
   }
-  const sniffed = sniffType(await ctx.files.head(source, SNIFF_BYTES));
+  const sniffed = sniffType(await ctx.files.head(final, SNIFF_BYTES));
   if (sniffed !== upload.type) {
     await discard();
     throw notAccepted(sniffed ? `The file's contents are ${typeLabel(sniffed).toUpperCase()}, not the ${typeLabel(upload.type).toUpperCase()} it was declared as.` : 'The file\'s contents are not a PDF, PNG or JPEG.');
   }
-  if (source === incoming) {
-    await ctx.files.copy(incoming, final, { type: upload.type, name: upload.name });
-    await ctx.files.remove(incoming);
-  }
   const file: StoredFile = { id, name: upload.name, type: upload.type, size, uploadedAt: new Date(ctx.nowMs()).toISOString() };
   if (!(await ctx.silo.completeUpload(account.id, file, activityEntry(ctx, 'file_upload', typeLabel(file.type))))) {
+    // Completed meanwhile, expired, or the account is being erased: the copy must not outlive it.
+    if (!(await ctx.silo.getFile(account.id, id))) await discard();
     throw new ApiError(404, 'not_found', 'There is no such upload (it may have expired).');
   }
+  await ctx.files.remove(incoming);
   return json(201, { file });
 }
 
@@ -146,7 +153,7 @@ export async function downloadFile(ctx: SiloContext, req: ApiRequest, id: string
   const account = await requireAccount(ctx, req);
   const file = await ctx.silo.getFile(account.id, id);
   if (!file) throw noSuchFile();
-  const query = await ctx.files.signDownload(objectKey('files', account.id, id), { expiresIn: SIGNED_URL_SECONDS });
+  const query = await ctx.files.signDownload(objectKey('files', account.id, id), { expiresIn: DOWNLOAD_URL_SECONDS });
   return { status: 302, headers: { location: contentPath(id, query), 'cache-control': 'no-store' }, cookies: [], body: '' };
 }
 

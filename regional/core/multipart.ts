@@ -22,7 +22,7 @@ export function readFilePart(req: ApiRequest, maxBytes: number, tooLarge: () => 
     let parser: busboy.Busboy;
     try {
       // Browsers send file names as raw UTF-8 in filename="…"; busboy's default reads latin1.
-      parser = busboy({ headers: { 'content-type': type }, defParamCharset: 'utf8', limits: { files: 1, fileSize: maxBytes, fields: 10, parts: 12 } });
+      parser = busboy({ headers: { 'content-type': type }, defParamCharset: 'utf8', limits: { files: 1, fileSize: maxBytes + 1, fields: 10, parts: 12 } });
     } catch {
       return reject(badRequest('invalid_request', 'The multipart body has no boundary.'));
     }
@@ -38,7 +38,8 @@ export function readFilePart(req: ApiRequest, maxBytes: number, tooLarge: () => 
     });
     parser.on('error', () => reject(badRequest('invalid_request', 'The multipart body is malformed.')));
     parser.on('close', () => {
-      if (truncated) return reject(tooLarge());
+      // busboy stops at its limit (maxBytes + 1): one byte past the maximum is how it is told apart.
+      if (truncated || (part && part.bytes.length > maxBytes)) return reject(tooLarge());
       if (!part) return reject(badRequest('invalid_request', 'file: the form has no file in a field named "file".', 'file'));
       resolve(part);
     });

@@ -152,7 +152,7 @@ export interface FileObjects {
   size(key: string): Promise<number | undefined>;
   /** The object's first `bytes` bytes (fewer if it is shorter). */
   head(key: string, bytes: number): Promise<Uint8Array>;
-  /** Copies an object, setting the type and the download name it is served with. */
+  /** Copies an object, setting the type and the download name it is served with; nothing if `from` is missing. */
   copy(from: string, to: string, file: { type: FileType; name: string }): Promise<void>;
   remove(key: string): Promise<void>;
   /** Deletes every object (and every version of it) under the prefix; returns how many. */

@@ -10,7 +10,7 @@ const email = z
   .string()
   .trim()
   .refine((e) => new TextEncoder().encode(normaliseEmail(e)).length <= 254, 'must be at most 254 bytes')
-  .refine((e) => /^[^\s@\p{Cc}\p{Cf}]+@[^\s@\p{Cc}\p{Cf}]+\.[^\s@\p{Cc}\p{Cf}]+$/u.test(normaliseEmail(e)), 'must be an e-mail address such as name@example.com');
+  .refine((e) => /^[^\s@\p{Cc}\p{Cf}\p{Cs}]+@[^\s@\p{Cc}\p{Cf}\p{Cs}]+\.[^\s@\p{Cc}\p{Cf}\p{Cs}]+$/u.test(normaliseEmail(e)), 'must be an e-mail address such as name@example.com');
 
 export const MIN_PASSWORD = 12;
 const password = z.string().min(MIN_PASSWORD, `must be at least ${MIN_PASSWORD} characters`).max(256);
@@ -19,7 +19,7 @@ const name = z
   .trim()
   .min(1, 'must not be empty')
   .max(100)
-  .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must not contain control or format characters');
+  .regex(/^[^\p{Cc}\p{Cf}\p{Cs}]*$/u, 'must not contain control or format characters or broken Unicode');
 
 export const signupBody = z.strictObject({
   email,
@@ -36,7 +36,7 @@ const optionalText = (max: number) =>
     .string()
     .trim()
     .max(max)
-    .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must not contain control or format characters');
+    .regex(/^[^\p{Cc}\p{Cf}\p{Cs}]*$/u, 'must not contain control or format characters or broken Unicode');
 
 export const profileBody = z.strictObject({
   name,

@@ -171,6 +171,7 @@ describe('receipts', () => {
       [{ name: 'a.svg', type: 'image/svg+xml', size: 10 }, 415, 'unsupported_media_type'],
       [{ name: '', type: 'application/pdf', size: 10 }, 400, 'invalid_request'],
       [{ name: 'a\u202Efdp.exe', type: 'application/pdf', size: 10 }, 400, 'invalid_request'],
+      [{ name: 'lone \ud800 surrogate.pdf', type: 'application/pdf', size: 10 }, 400, 'invalid_request'],
       [{ name: 'a.pdf', type: 'application/pdf', size: 0 }, 400, 'invalid_request'],
       [{ name: 'a.pdf', type: 'application/pdf', size: 1.5 }, 400, 'invalid_request'],
       [{ name: 'a.pdf', type: 'application/pdf', size: 10, extra: 1 }, 400, 'invalid_request'],
@@ -223,6 +224,33 @@ describe('receipts', () => {
     const anon = new Browser(stack.url);
     assert.equal((await anon.get(`/files/${up.id}`)).status, 401);
     assert.equal((await anon.send('PUT', up.url, new Uint8Array(bytes), up.headers)).status, 401);
+  });
+
+  test('a signed upload URL cannot change a file once it is checked', async () => {
+    const { b } = users.bea;
+    const bytes = pdf(`checked-${RUN}`);
+    const up = await start(b, `checked ${RUN}.pdf`, 'application/pdf', bytes.length);
+    assert.equal((await put(b, up, bytes)).status, 200);
+    const done = await complete(b, up.id);
+    assert.equal(done.status, 201, done.text);
+    const fake = Buffer.concat([Buffer.from('<html>'), Buffer.alloc(bytes.length - 6, 0x20)]);
+    assert.equal((await put(b, up, fake)).status, 200, 'the URL still writes (to incoming/) while it lives');
+    assert.equal((await complete(b, up.id)).status, 404);
+    assert.ok((await download(b, up.id)).bytes.equals(bytes), 'the checked bytes are what is served');
+  });
+
+  test('erasure racing an upload completion leaves no object behind', async () => {
+    for (let trial = 0; trial < 4; trial++) {
+      const b = new Browser(stack.url);
+      assert.equal((await b.post('/api/auth/signup', { email: `race${trial}.${RUN}@example.com`, password: `pw-${RUN}-long-enough`, name: `race ${RUN}`, country: 'IE' })).status, 201);
+      const userId = stackUserId(b);
+      const bytes = pdf(`race-${RUN}-${trial}`);
+      const up = await start(b, `race ${RUN}.pdf`, 'application/pdf', bytes.length);
+      assert.equal((await put(b, up, bytes)).status, 200);
+      const [, erased] = await Promise.all([complete(b, up.id), b.del('/api/me')]);
+      assert.equal(erased.status, 204, erased.text);
+      assert.deepEqual((await bucketKeys('eu-west-1')).filter((k) => k.includes(`/${userId}/`)), [], `trial ${trial}`);
+    }
   });
 
   test('delete removes the record and the object', async () => {
@@ -309,6 +337,8 @@ describe('one-request upload: POST /api/files (multipart, field "file")', () => 
     assert.ok(got.bytes.equals(PNG));
     assert.equal(parseDisposition(got.headers.get('content-disposition')!).parameters.filename, name);
     assert.ok((await bucketKeys('ap-southeast-2')).includes(`files/${stackUserId(b)}/${res.body.file.id}`));
+    const exact = await post(form(pdf(`max-${RUN}`, 4 * MB), `max ${RUN}.pdf`, 'application/pdf'));
+    assert.deepEqual([exact.status, exact.body.file?.size], [201, 4 * MB], 'exactly the maximum is accepted');
     const octet = await post(form(JPEG, `j ${RUN}.jpg`, 'application/octet-stream'));
     assert.deepEqual([octet.status, octet.body.file?.type], [201, 'image/jpeg'], 'an undeclared type is taken from the bytes');
   });

@@ -57,6 +57,20 @@ describe('residency audit', () => {
     assert.deepEqual(auditResidency(d, []).findings, []);
   });
 
+  test('objects of a user the silo has no account for are a finding (what an erasure left behind)', () => {
+    const d = clean();
+    d[0]!.objects['files/gone-user/f7'] = '%PDF-1.7';
+    const r = auditResidency(d, []);
+    assert.deepEqual(r.findings, [{ user: 'gone-user', home: 'eu-west-1', field: 'objects of a user without an account', foundIn: 'eu-west-1' }]);
+  });
+
+  test('a receipt name kept as another silo\'s object metadata is found', () => {
+    const d = clean();
+    d[1]!.objects['files/bob/f8'] = '%PDF-1.7';
+    d[1]!.meta = { 'files/bob/f8': JSON.stringify({ contentDisposition: 'attachment; filename="Oncology invoice.pdf"' }) };
+    assert.ok(auditResidency(d, []).findings.some((f) => f.user === 'ana' && f.field === 'receipt name' && f.foundIn === 'us-east-2'));
+  });
+
   test('two people who name a receipt alike in two regions are not a leak', () => {
     const d = clean();
     d[1]!.items.push({ pk: 'USER#bob', sk: 'FILE#f9', id: 'f9', name: 'scan.pdf', type: 'application/pdf', size: 3 });

@@ -47,6 +47,10 @@ const cases: Case[] = [
   ['an extra response override', 'GET', (r) => ({ ...r, query: `${r.query}&response-content-type=text%2Fhtml` }), at(10), 'SignatureDoesNotMatch'],
   ['an unknown access key', 'GET', (r) => ({ ...r, query: r.query.replace('S3RVER%2F', 'OTHER%2F') }), at(10), 'AccessDenied'],
   ['no signature at all', 'GET', (r) => ({ ...r, query: '' }), at(10), 'AccessDenied'],
+  ['a credential scope of another day', 'GET', (r) => ({ ...r, query: r.query.replace(/%2F2026\d{4}%2F/, '%2F20200101%2F') }), at(10), 'AccessDenied'],
+  ['a credential scope of another service', 'GET', (r) => ({ ...r, query: r.query.replace('%2Fs3%2F', '%2Fiam%2F') }), at(10), 'AccessDenied'],
+  ['a second, forged signature in front', 'GET', (r) => ({ ...r, query: `X-Amz-Signature=00&${r.query}` }), at(10), 'AccessDenied'],
+  ['a repeated lifetime', 'GET', (r) => ({ ...r, query: `${r.query}&X-Amz-Expires=604800` }), at(10), 'AccessDenied'],
 ];
 
 describe('local S3 signature check', () => {
