@@ -10,5 +10,8 @@ export type ObjectArea = 'incoming' | 'files';
 
 export const objectKey = (area: ObjectArea, userId: string, id: string): string => `${area}/${userId}/${id}`;
 
-/** Every prefix that can hold objects of this user (erasure empties all of them). */
-export const userPrefixes = (userId: string): string[] => [`incoming/${userId}/`, `files/${userId}/`];
+/**
+ * Every prefix that can hold objects of this user (erasure empties all of them). `incoming/` comes
+ * last: it is the one a browser can still write to while an upload URL lives.
+ */
+export const userPrefixes = (userId: string): string[] => [`files/${userId}/`, `incoming/${userId}/`];

@@ -105,6 +105,10 @@ export function auditResidency(dumps: StoreDump[], texts: TextStore[]): AuditRep
       }
     }
   }
+  // An erasure that stopped half-way (503 erasure_incomplete, not called again) still holds data.
+  for (const a of accounts) {
+    if ((a.account as { erasing?: boolean }).erasing) findings.push({ user: a.account.id, home: a.home, field: 'erasure not finished', foundIn: a.home });
+  }
   // Objects outlive nobody: bytes under the prefix of a user the silo has no account for are what
   // an erasure left behind (or a stray write), and still personal data.
   for (const d of silos) {

@@ -2,8 +2,10 @@
 // - conditional writes (PutObject with If-Match / If-None-Match: '*'; 412 PreconditionFailed when
 //   the condition fails), which the AWS apply target relies on to detect a concurrent edit;
 // - consistency under concurrency: s3rver's file store crashes its process (ENOENT) when an object
-//   is read or copied while it is being replaced or deleted, which a user could trigger by
-//   re-uploading while the silo checks an upload. Requests on the same key run one at a time.
+//   is read or copied while it is replaced or deleted, or written into a folder that a delete of
+//   its last neighbour is removing; a user could trigger either by re-uploading while the silo
+//   checks an upload. So writes to one bucket (PUT, POST such as DeleteObjects, DELETE) run one at
+//   a time, and reads wait for writes to their key. Local throughput is not the point here.
 
 export interface ObjectEtags {
   /** The object's current ETag (quoted, as S3 sends it), or undefined if there is none. */
@@ -42,8 +44,13 @@ export function objectGate(store: ObjectEtags) {
     if (conditional && req.ifNoneMatch !== undefined && req.ifNoneMatch !== '*') {
       return Promise.resolve({ ok: false, status: 501, code: 'NotImplemented', message: "If-None-Match on a write takes only '*'" });
     }
-    if (!req.key) return serve().then(() => ({ ok: true }));
-    const keys = [`${req.bucket}/${req.key}`, ...(req.copySource ? [req.copySource] : [])];
+    const writes = req.method !== 'GET' && req.method !== 'HEAD';
+    const keys = [
+      ...(writes ? [`${req.bucket}/`] : []),
+      ...(req.key ? [`${req.bucket}/${req.key}`] : []),
+      ...(req.copySource ? [req.copySource] : []),
+    ];
+    if (keys.length === 0) return serve().then(() => ({ ok: true }));
     return exclusive(keys, async (): Promise<Precondition> => {
       if (conditional) {
         const current = await store.etagOf(req.bucket, req.key);

@@ -172,13 +172,52 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
     async getUpload(userId, uploadId) {
       const { Item } = await send(new GetCommand({ TableName: table, Key: { pk: userPk(userId), sk: `${UPLOAD}${uploadId}` }, ConsistentRead: true }));
       if (!Item || Number(Item[SILO_TTL_ATTRIBUTE]) <= Date.now() / 1000) return undefined;
-      const { [SILO_TTL_ATTRIBUTE]: _ttl, ...upload } = strip(Item);
+      const { [SILO_TTL_ATTRIBUTE]: _ttl, claimedBy: _by, claimedAt: _at, ...upload } = strip(Item);
       return upload as unknown as PendingUpload;
     },
-    async completeUpload(userId, file, activity) {
+    async claimUpload(userId, uploadId, { token, now, staleBefore }) {
+      try {
+        await send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: userPk(userId), sk: `${UPLOAD}${uploadId}` },
+            UpdateExpression: 'SET claimedBy = :token, claimedAt = :now',
+            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(claimedBy) OR claimedAt < :stale)',
+            ExpressionAttributeValues: { ':token': token, ':now': now, ':stale': staleBefore },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return false;
+        throw err;
+      }
+    },
+    async releaseUpload(userId, uploadId, token) {
+      try {
+        await send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: userPk(userId), sk: `${UPLOAD}${uploadId}` },
+            UpdateExpression: 'REMOVE claimedBy, claimedAt',
+            ConditionExpression: 'claimedBy = :token',
+            ExpressionAttributeValues: { ':token': token },
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+    },
+    async completeUpload(userId, file, activity, token) {
       return transact([
         accountLive(userId),
-        { Delete: { TableName: table, Key: { pk: userPk(userId), sk: `${UPLOAD}${file.id}` }, ConditionExpression: 'attribute_exists(pk)' } },
+        {
+          Delete: {
+            TableName: table,
+            Key: { pk: userPk(userId), sk: `${UPLOAD}${file.id}` },
+            ConditionExpression: 'attribute_exists(pk) AND claimedBy = :token',
+            ExpressionAttributeValues: { ':token': token },
+          },
+        },
         { Put: { TableName: table, Item: { pk: userPk(userId), sk: `${FILE}${file.id}`, ...file }, ConditionExpression: 'attribute_not_exists(pk)' } },
         activityPut(userId, activity),
       ]);

@@ -86,8 +86,13 @@ export function s3FileObjects(client: S3Client, bucket: string, opts: { versione
       }
     },
     async head(key, bytes) {
-      const res = await send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${bytes - 1}` }));
-      return (await res.Body!.transformToByteArray()).subarray(0, bytes);
+      try {
+        const res = await send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${bytes - 1}` }));
+        return (await res.Body!.transformToByteArray()).subarray(0, bytes);
+      } catch (err) {
+        if (err instanceof NoSuchKey) return undefined;
+        throw err;
+      }
     },
     async copy(from, to, { type, name }) {
       await sendUnlessMissing(

@@ -11,6 +11,7 @@ export type ApiErrorCode =
   | 'unsupported_media_type'
   | 'file_too_large'
   | 'upload_incomplete'
+  | 'upload_in_progress'
   | 'email_taken'
   | 'invalid_credentials'
   | 'unauthenticated'

@@ -6,14 +6,14 @@ import { z } from 'zod';
 import { objectKey } from '../../files/object-keys.ts';
 import { activityEntry } from './activity.ts';
 import { readJson } from './body.ts';
-import type { SiloContext } from './context.ts';
+import { nowSeconds, type SiloContext } from './context.ts';
 import { ApiError } from './errors.ts';
 import { FILE_TYPES, MAX_FILE_BYTES, SNIFF_BYTES, sniffType, typeLabel } from './file-types.ts';
 import { json, noContent, type ApiRequest, type ApiResponse } from './http.ts';
-import { timeOrderedId } from './ids.ts';
+import { randomId, timeOrderedId } from './ids.ts';
 import { readFilePart } from './multipart.ts';
 import { pageRequest } from './paging.ts';
-import type { FileType, StoredFile } from './ports.ts';
+import type { FileType, PendingUpload, StoredFile } from './ports.ts';
 import { requireAccount } from './session.ts';
 
 /**
@@ -51,6 +51,9 @@ const uploadBody = z.strictObject({
   size: z.int('must be a whole number of bytes').min(1, 'must be at least 1 byte'),
 });
 
+/** How long a completion may hold its upload before another call may take over (it takes seconds). */
+const CLAIM_SECONDS = 60;
+const noSuchUpload = () => new ApiError(404, 'not_found', 'There is no such upload (it may have expired).');
 const fileTooLarge = () => new ApiError(413, 'file_too_large', `A receipt may be at most ${MAX_FILE_BYTES / (1024 * 1024)} MB.`, 'size');
 const notAccepted = (what: string) => new ApiError(415, 'unsupported_media_type', `${what} Receipts may be PDF, PNG or JPEG.`, 'type');
 const noSuchFile = () => new ApiError(404, 'not_found', 'There is no such file.');
@@ -86,9 +89,28 @@ export async function startUpload(ctx: SiloContext, req: ApiRequest): Promise<Ap
 export async function completeUpload(ctx: SiloContext, req: ApiRequest, id: string): Promise<ApiResponse> {
   const account = await requireAccount(ctx, req);
   const upload = await ctx.silo.getUpload(account.id, id);
-  if (!upload) throw new ApiError(404, 'not_found', 'There is no such upload (it may have expired).');
-  const incoming = objectKey('incoming', account.id, id);
-  const final = objectKey('files', account.id, id);
+  if (!upload) throw noSuchUpload();
+  // One completion at a time: two racing calls would copy and clean up under each other.
+  const token = randomId();
+  const now = nowSeconds(ctx);
+  if (!(await ctx.silo.claimUpload(account.id, id, { token, now, staleBefore: now - CLAIM_SECONDS }))) {
+    throw new ApiError(409, 'upload_in_progress', 'This upload is being completed by another request. Try again in a moment.');
+  }
+  try {
+    const file = await checkAndRecord(ctx, account.id, upload, token);
+    return json(201, { file });
+  } catch (err) {
+    // Whatever stopped this call, the upload may be completed again (after a re-upload, say).
+    await ctx.silo.releaseUpload(account.id, id, token).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Copies the bytes out of reach of the browser, checks the copy, records the file. */
+async function checkAndRecord(ctx: SiloContext, userId: string, upload: PendingUpload, token: string): Promise<StoredFile> {
+  const { id } = upload;
+  const incoming = objectKey('incoming', userId, id);
+  const final = objectKey('files', userId, id);
   await ctx.files.copy(incoming, final, { type: upload.type, name: upload.name });
   const size = await ctx.files.size(final);
   if (size === undefined) throw new ApiError(409, 'upload_incomplete', 'No bytes have arrived for this upload yet: send the file to the upload URL first.');
@@ -98,19 +120,22 @@ export async function completeUpload(ctx: SiloContext, req: ApiRequest, id: stri
     await discard();
     throw fileTooLarge();
   }
-  const sniffed = sniffType(await ctx.files.head(final, SNIFF_BYTES));
+  const start = await ctx.files.head(final, SNIFF_BYTES);
+  if (!start) throw noSuchUpload(); // removed meanwhile: the account is being erased
+  const sniffed = sniffType(start);
   if (sniffed !== upload.type) {
     await discard();
     throw notAccepted(sniffed ? `The file's contents are ${typeLabel(sniffed).toUpperCase()}, not the ${typeLabel(upload.type).toUpperCase()} it was declared as.` : 'The file\'s contents are not a PDF, PNG or JPEG.');
   }
   const file: StoredFile = { id, name: upload.name, type: upload.type, size, uploadedAt: new Date(ctx.nowMs()).toISOString() };
-  if (!(await ctx.silo.completeUpload(account.id, file, activityEntry(ctx, 'file_upload', typeLabel(file.type))))) {
-    // Completed meanwhile, expired, or the account is being erased: the copy must not outlive it.
-    if (!(await ctx.silo.getFile(account.id, id))) await discard();
-    throw new ApiError(404, 'not_found', 'There is no such upload (it may have expired).');
+  if (!(await ctx.silo.completeUpload(userId, file, activityEntry(ctx, 'file_upload', typeLabel(file.type)), token))) {
+    // Expired, or the account is being erased: the copy must not outlive it.
+    if (!(await ctx.silo.getFile(userId, id))) await discard();
+    throw noSuchUpload();
   }
-  await ctx.files.remove(incoming);
-  return json(201, { file });
+  // The file is recorded: a leftover in incoming/ is only untidy (its lifecycle rule removes it).
+  await ctx.files.remove(incoming).catch(() => undefined);
+  return file;
 }
 
 /** `POST /api/files` (multipart, field `file`): the whole receipt in one request, for small files. */

@@ -113,8 +113,15 @@ export interface SiloStore {
   /** Remembers an upload until it completes or expires. */
   createUpload(userId: string, upload: PendingUpload): Promise<void>;
   getUpload(userId: string, uploadId: string): Promise<PendingUpload | undefined>;
-  /** Turns the pending upload into a file; `false` if it is gone (completed, expired, account erased). */
-  completeUpload(userId: string, file: StoredFile, activity: Activity): Promise<boolean>;
+  /**
+   * Makes the caller the one completing this upload (`token`), unless another call holds it and
+   * is younger than `staleBefore` (epoch seconds); `false` if it is held or gone.
+   */
+  claimUpload(userId: string, uploadId: string, claim: { token: string; now: number; staleBefore: number }): Promise<boolean>;
+  /** Lets go of a claim that did not complete (so the upload can be completed again). */
+  releaseUpload(userId: string, uploadId: string, token: string): Promise<void>;
+  /** Turns the claimed upload into a file; `false` if it is gone (completed, expired, account erased) or claimed by another. */
+  completeUpload(userId: string, file: StoredFile, activity: Activity, token: string): Promise<boolean>;
   /** Records a file whose bytes are already in the bucket (the one-request upload). */
   addFile(userId: string, file: StoredFile, activity: Activity): Promise<void>;
   getFile(userId: string, fileId: string): Promise<StoredFile | undefined>;
@@ -150,8 +157,8 @@ export interface FileObjects {
   put(key: string, bytes: Uint8Array, file: { type: FileType; name: string }): Promise<void>;
   /** Size of the object, or undefined if there is none. */
   size(key: string): Promise<number | undefined>;
-  /** The object's first `bytes` bytes (fewer if it is shorter). */
-  head(key: string, bytes: number): Promise<Uint8Array>;
+  /** The object's first `bytes` bytes (fewer if it is shorter); undefined if there is no object. */
+  head(key: string, bytes: number): Promise<Uint8Array | undefined>;
   /** Copies an object, setting the type and the download name it is served with; nothing if `from` is missing. */
   copy(from: string, to: string, file: { type: FileType; name: string }): Promise<void>;
   remove(key: string): Promise<void>;

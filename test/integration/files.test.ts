@@ -239,6 +239,26 @@ describe('receipts', () => {
     assert.ok((await download(b, up.id)).bytes.equals(bytes), 'the checked bytes are what is served');
   });
 
+  test('two completions of one upload, racing a re-upload: one wins, and its checked bytes are served', async () => {
+    const { b } = users.bea;
+    for (let trial = 0; trial < 4; trial++) {
+      const bytes = pdf(`twice-${RUN}-${trial}`);
+      const up = await start(b, `twice ${RUN}.pdf`, 'application/pdf', bytes.length);
+      assert.equal((await put(b, up, bytes)).status, 200);
+      const fake = Buffer.concat([Buffer.from('<html>'), Buffer.alloc(bytes.length - 6, 0x20)]);
+      const [first, second] = await Promise.all([complete(b, up.id), complete(b, up.id), put(b, up, fake)]);
+      const statuses = [first.status, second.status];
+      // 409: the other call holds the upload; 415: the fake arrived before the copy; 404: the other call finished it.
+      assert.ok(statuses.every((st) => [201, 404, 409, 415].includes(st)), `no 5xx: ${statuses} ${first.text} ${second.text}`);
+      assert.ok(statuses.filter((st) => st === 201).length <= 1, 'at most one completes');
+      if (statuses.includes(201)) {
+        const got = await download(b, up.id);
+        assert.equal(got.status, 200, 'a completed file has its bytes');
+        assert.ok(got.bytes.subarray(0, 5).equals(Buffer.from('%PDF-')), 'and they are the checked ones');
+      }
+    }
+  });
+
   test('erasure racing an upload completion leaves no object behind', async () => {
     for (let trial = 0; trial < 4; trial++) {
       const b = new Browser(stack.url);

@@ -64,6 +64,12 @@ describe('residency audit', () => {
     assert.deepEqual(r.findings, [{ user: 'gone-user', home: 'eu-west-1', field: 'objects of a user without an account', foundIn: 'eu-west-1' }]);
   });
 
+  test('an account whose erasure stopped half-way is a finding', () => {
+    const d = clean();
+    d[1]!.items[0] = { ...bob, erasing: true };
+    assert.deepEqual(auditResidency(d, []).findings, [{ user: 'bob', home: 'us-east-2', field: 'erasure not finished', foundIn: 'us-east-2' }]);
+  });
+
   test('a receipt name kept as another silo\'s object metadata is found', () => {
     const d = clean();
     d[1]!.objects['files/bob/f8'] = '%PDF-1.7';
