@@ -59,6 +59,9 @@ function receiptNamesByUser(items: Record<string, unknown>[]): Map<string, strin
   return names;
 }
 
+/** The user whose prefix an object key is under (files/<user>/… or incoming/<user>/…). */
+const ownerOf = (key: string): string | undefined => /^(?:files|incoming)\/([^/]+)\//.exec(key)?.[1];
+
 /** What an item itself carries of its owner, so that the same value elsewhere under its own owner is no leak. */
 function ownValues(x: unknown): string[] {
   if (!x || typeof x !== 'object') return [];
@@ -83,11 +86,16 @@ export function auditResidency(dumps: StoreDump[], texts: TextStore[]): AuditRep
   // regions are not a leak; anything else in that silo that carries the value is.
   const haystacks = new Map<string, { own: Set<string>; text: string }[]>();
   for (const d of dumps) {
+    const receipts = receiptNamesByUser(d.items);
     haystacks.set(
       d.store,
       [
         ...d.items.map((x) => ({ own: new Set(ownValues(x).map(lower)), text: lower(JSON.stringify(x)) })),
-        ...Object.entries(d.objects).map(([key, bytes]) => ({ own: new Set<string>(), text: lower(`${key}\n${d.meta?.[key] ?? ''}\n${bytes}`) })),
+        // An object carries its owner's receipt names (its stored download name): same rule.
+        ...Object.entries(d.objects).map(([key, bytes]) => ({
+          own: new Set((receipts.get(ownerOf(key) ?? '') ?? []).map(lower)),
+          text: lower(`${key}\n${d.meta?.[key] ?? ''}\n${bytes}`),
+        })),
       ],
     );
   }
@@ -113,7 +121,7 @@ export function auditResidency(dumps: StoreDump[], texts: TextStore[]): AuditRep
   // an erasure left behind (or a stray write), and still personal data.
   for (const d of silos) {
     const known = new Set(accounts.filter((a) => a.home === d.store).map((a) => a.account.id));
-    const orphans = new Set(Object.keys(d.objects).flatMap((k) => /^(?:files|incoming)\/([^/]+)\//.exec(k)?.[1] ?? []).filter((u) => !known.has(u)));
+    const orphans = new Set(Object.keys(d.objects).flatMap((k) => ownerOf(k) ?? []).filter((u) => !known.has(u)));
     for (const user of orphans) findings.push({ user, home: d.store, field: 'objects of a user without an account', foundIn: d.store });
   }
   return {

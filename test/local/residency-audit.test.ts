@@ -80,6 +80,8 @@ describe('residency audit', () => {
   test('two people who name a receipt alike in two regions are not a leak', () => {
     const d = clean();
     d[1]!.items.push({ pk: 'USER#bob', sk: 'FILE#f9', id: 'f9', name: 'scan.pdf', type: 'application/pdf', size: 3 });
+    d[1]!.objects['files/bob/f9'] = '%PDF-1.7';
+    d[1]!.meta = { 'files/bob/f9': JSON.stringify({ contentDisposition: 'attachment; filename="scan.pdf"' }) };
     assert.deepEqual(auditResidency(d, []).findings, []);
     assert.deepEqual(auditResidency(d, []).users.find((u) => u.id === 'ana')!.fields.includes('receipt name'), true);
   });
