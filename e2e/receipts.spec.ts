@@ -168,7 +168,9 @@ test('a receipt that stays, for the residency audit: stored in its home silo\'s 
 
   // What the audit will read: on the local stack, the canary is in the home silo's table (the
   // file's record) and bucket (its bytes, under files/), the deleted receipt in neither, and
-  // no other store holds it. Against BASE_URL this machine cannot read the stores.
+  // no other store holds it.
+  // Skipped against BASE_URL only, and on purpose: a deployment's tables and buckets cannot be
+  // read from the test machine (the upload above still ran there; the audit is local-only too).
   test.skip(!!process.env.BASE_URL, 'the stores of a deployment are not readable from here');
   const { readRunningManifest } = await import('../local/settings.ts');
   const { dumpEverything, storesContaining } = await import('../local/stores.ts');

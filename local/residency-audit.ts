@@ -72,12 +72,12 @@ function ownValues(x: unknown): string[] {
 
 export function auditResidency(dumps: StoreDump[], texts: TextStore[]): AuditReport {
   const silos = dumps.filter((d) => !d.store.startsWith('global:'));
-  const accounts = silos.flatMap((d) => {
-    const receipts = receiptNamesByUser(d.items);
-    return d.items
+  const receiptsIn = new Map(dumps.map((d) => [d.store, receiptNamesByUser(d.items)]));
+  const accounts = silos.flatMap((d) =>
+    d.items
       .filter((i) => i.sk === 'ACCOUNT' && typeof i.id === 'string')
-      .map((i) => ({ home: d.store, account: i as unknown as AccountItem, receipts: receipts.get(i.id as string) ?? [] }));
-  });
+      .map((i) => ({ home: d.store, account: i as unknown as AccountItem, receipts: receiptsIn.get(d.store)!.get(i.id as string) ?? [] })),
+  );
   const valuesOf = (a: (typeof accounts)[number]): [string, string][] => [
     ...piiOf(a.account),
     ...a.receipts.filter((n) => n.trim().length >= 5).map((n): [string, string] => ['receipt name', n]),
@@ -86,7 +86,7 @@ export function auditResidency(dumps: StoreDump[], texts: TextStore[]): AuditRep
   // regions are not a leak; anything else in that silo that carries the value is.
   const haystacks = new Map<string, { own: Set<string>; text: string }[]>();
   for (const d of dumps) {
-    const receipts = receiptNamesByUser(d.items);
+    const receipts = receiptsIn.get(d.store)!;
     haystacks.set(
       d.store,
       [

@@ -56,6 +56,13 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
   const accountLive = (userId: string): TransactItem => ({
     ConditionCheck: { TableName: table, Key: userKey(userId), ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(erasing)' },
   });
+  /** A new item of the user's partition (never overwriting one), and the removal of an existing one. */
+  const created = (userId: string, sk: string, item: object): TransactItem => ({
+    Put: { TableName: table, Item: { pk: userPk(userId), sk, ...item }, ConditionExpression: 'attribute_not_exists(pk)' },
+  });
+  const removed = (userId: string, sk: string): TransactItem => ({
+    Delete: { TableName: table, Key: { pk: userPk(userId), sk }, ConditionExpression: 'attribute_exists(pk)' },
+  });
   const transact = async (items: TransactItem[]): Promise<boolean> => {
     try {
       await send(new TransactWriteCommand({ TransactItems: items }));
@@ -69,6 +76,14 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
       throw err;
     }
   };
+  /** Adds an item under a live account, with its activity entry. */
+  const addUnder = async (userId: string, sk: string, item: object, activity: Activity, what: string) => {
+    if (!(await transact([accountLive(userId), created(userId, sk, item), activityPut(userId, activity)]))) {
+      throw new Error(`${what} not written: account missing or id taken`);
+    }
+  };
+  /** Deletes an item under a live account, with its activity entry; `false` if there is none. */
+  const deleteUnder = (userId: string, sk: string, activity: Activity) => transact([accountLive(userId), removed(userId, sk), activityPut(userId, activity)]);
   const get = async (id: string) => {
     const { Item } = await send(new GetCommand({ TableName: table, Key: userKey(id), ConsistentRead: true }));
     return Item ? (strip(Item) as unknown as Account) : undefined;
@@ -146,21 +161,8 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
         activityPut(id, activity),
       ]);
     },
-    async addRecord(userId, record, activity) {
-      const ok = await transact([
-        accountLive(userId),
-        { Put: { TableName: table, Item: { pk: userPk(userId), sk: `${RECORD}${record.id}`, ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        activityPut(userId, activity),
-      ]);
-      if (!ok) throw new Error('record not written: account missing or id taken');
-    },
-    async deleteRecord(userId, recordId, activity) {
-      return transact([
-        accountLive(userId),
-        { Delete: { TableName: table, Key: { pk: userPk(userId), sk: `${RECORD}${recordId}` }, ConditionExpression: 'attribute_exists(pk)' } },
-        activityPut(userId, activity),
-      ]);
-    },
+    addRecord: (userId, record, activity) => addUnder(userId, `${RECORD}${record.id}`, record, activity, 'record'),
+    deleteRecord: (userId, recordId, activity) => deleteUnder(userId, `${RECORD}${recordId}`, activity),
     listRecords: (userId, req) => page<HealthRecord>(userId, RECORD, req),
     async createUpload(userId, upload) {
       const ok = await transact([
@@ -218,30 +220,17 @@ export function dynamoSiloStore(client: DynamoDBClient, table: string): SiloStor
             ExpressionAttributeValues: { ':token': token },
           },
         },
-        { Put: { TableName: table, Item: { pk: userPk(userId), sk: `${FILE}${file.id}`, ...file }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        created(userId, `${FILE}${file.id}`, file),
         activityPut(userId, activity),
       ]);
     },
-    async addFile(userId, file, activity) {
-      const ok = await transact([
-        accountLive(userId),
-        { Put: { TableName: table, Item: { pk: userPk(userId), sk: `${FILE}${file.id}`, ...file }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        activityPut(userId, activity),
-      ]);
-      if (!ok) throw new Error('file not recorded: account missing or id taken');
-    },
+    addFile: (userId, file, activity) => addUnder(userId, `${FILE}${file.id}`, file, activity, 'file'),
     async getFile(userId, fileId) {
       const { Item } = await send(new GetCommand({ TableName: table, Key: { pk: userPk(userId), sk: `${FILE}${fileId}` }, ConsistentRead: true }));
       return Item ? (strip(Item) as unknown as StoredFile) : undefined;
     },
     listFiles: (userId, req) => page<StoredFile>(userId, FILE, req),
-    async deleteFile(userId, fileId, activity) {
-      return transact([
-        accountLive(userId),
-        { Delete: { TableName: table, Key: { pk: userPk(userId), sk: `${FILE}${fileId}` }, ConditionExpression: 'attribute_exists(pk)' } },
-        activityPut(userId, activity),
-      ]);
-    },
+    deleteFile: (userId, fileId, activity) => deleteUnder(userId, `${FILE}${fileId}`, activity),
     listActivity: (userId, req) => page<Activity>(userId, ACTIVITY, req),
     async addActivity(userId, activity) {
       await transact([accountLive(userId), activityPut(userId, activity)]);
